@@ -1,0 +1,81 @@
+package io.jenkins.plugins.awsdelivery.cli;
+
+import io.jenkins.plugins.awsdelivery.core.ProjectVersion;
+import io.jenkins.plugins.awsdelivery.core.StageException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code aws-delivery-stages}: every stage of the Jenkins plugin, from a shell.
+ *
+ * <p>Exit codes: 0 success; 1 the stage ran and said no (a gate failed, a deployment rolled back or timed out);
+ * 2 usage error or invalid input; 3 an AWS or Kubernetes error.
+ */
+@Command(name = "aws-delivery-stages",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Run the aws-delivery-stages Jenkins stages from a command line.",
+        subcommands = {
+            CommandLine.HelpCommand.class
+        },
+        footer = {"", "Exit codes:",
+            "  0  success",
+            "  1  the stage said no: a gate failed, a deployment failed, rolled back or timed out",
+            "  2  usage error or invalid input",
+            "  3  AWS or Kubernetes error"})
+public final class Main implements Runnable {
+
+    public static final int OK = 0;
+    public static final int STAGE_SAID_NO = 1;
+    public static final int USAGE = 2;
+    public static final int SERVICE_ERROR = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line with the given streams; returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return run(args, out, err, commandLine());
+    }
+
+    static int run(String[] args, PrintWriter out, PrintWriter err, CommandLine cli) {
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof StageException se) {
+                commandLine.getErr().println("ERROR: " + se.describe());
+                return se.kind() == StageException.Kind.INVALID_INPUT ? USAGE
+                        : se.kind() == StageException.Kind.TIMEOUT ? STAGE_SAID_NO : SERVICE_ERROR;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExitCodeExceptionMapper(e -> USAGE);
+        cli.getCommandSpec().exitCodeOnInvalidInput(USAGE);
+        cli.getCommandSpec().exitCodeOnUsageHelp(OK);
+        return cli;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code --version}: this project's version and the Java runtime. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {ProjectVersion.NAME + " " + ProjectVersion.version(),
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
+        }
+    }
+}

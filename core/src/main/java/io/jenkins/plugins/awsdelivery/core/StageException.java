@@ -1,0 +1,56 @@
+package io.jenkins.plugins.awsdelivery.core;
+
+import java.util.Objects;
+
+/**
+ * The one exception type of this project: a message a user can act on, and a hint saying what to do.
+ *
+ * <p>The {@link Kind} tells front ends how to report it (the CLI maps it to an exit code).
+ */
+public class StageException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** What went wrong, in the terms a front end reports. */
+    public enum Kind {
+        /** A parameter or input file is wrong; nothing was changed. */
+        INVALID_INPUT,
+        /** AWS refused or failed a call. */
+        AWS,
+        /** The Kubernetes API refused or failed a call. */
+        KUBERNETES,
+        /** A wait ran out of time. */
+        TIMEOUT
+    }
+
+    private final Kind kind;
+    private final String hint;
+
+    public StageException(Kind kind, String message, String hint) {
+        this(kind, message, hint, null);
+    }
+
+    public StageException(Kind kind, String message, String hint, Throwable cause) {
+        super(Objects.requireNonNull(message, "message"), cause);
+        this.kind = Objects.requireNonNull(kind, "kind");
+        this.hint = hint == null ? "" : hint;
+    }
+
+    public static StageException invalidInput(String message, String hint) {
+        return new StageException(Kind.INVALID_INPUT, message, hint);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** What the user can do about it; empty when there is nothing to add to the message. */
+    public String hint() {
+        return hint;
+    }
+
+    /** Message and hint on one line, as shown in a build log. */
+    public String describe() {
+        return hint.isEmpty() ? getMessage() : getMessage() + " " + hint;
+    }
+}
