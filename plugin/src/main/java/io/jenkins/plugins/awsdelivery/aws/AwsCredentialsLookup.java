@@ -1,0 +1,83 @@
+package io.jenkins.plugins.awsdelivery.aws;
+
+import com.cloudbees.jenkins.plugins.awscredentials.AmazonWebServicesCredentials;
+import com.cloudbees.plugins.credentials.CredentialsMatcher;
+import com.cloudbees.plugins.credentials.CredentialsMatchers;
+import com.cloudbees.plugins.credentials.CredentialsProvider;
+import com.cloudbees.plugins.credentials.common.StandardCredentials;
+import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
+import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
+import hudson.AbortException;
+import hudson.model.Item;
+import hudson.model.Queue;
+import hudson.model.Run;
+import hudson.model.queue.Tasks;
+import hudson.security.ACL;
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.awsdelivery.core.aws.CredentialsSource;
+import java.util.Collections;
+import java.util.List;
+import jenkins.model.Jenkins;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+
+/**
+ * Turns a Jenkins credentials ID into core's {@link CredentialsSource}: an AWS credential (aws-credentials plugin,
+ * which may itself assume a role) or a username/password credential holding an access key ID and secret.
+ */
+public final class AwsCredentialsLookup {
+
+    /** The kinds of credentials an AWS stage accepts. */
+    public static final CredentialsMatcher MATCHER = CredentialsMatchers.anyOf(
+            CredentialsMatchers.instanceOf(AmazonWebServicesCredentials.class),
+            CredentialsMatchers.instanceOf(StandardUsernamePasswordCredentials.class));
+
+    private AwsCredentialsLookup() {}
+
+    /** The credentials with this ID, as visible to the build, recorded as used by it. */
+    public static Resolved forBuild(String credentialsId, Run<?, ?> run) throws AbortException {
+        StandardCredentials c = CredentialsProvider.findCredentialById(credentialsId, StandardCredentials.class, run,
+                Collections.emptyList());
+        if (c == null) {
+            throw new AbortException("AWS credentials '" + credentialsId + "' were not found for "
+                    + run.getFullDisplayName() + ". Check the ID, and that the credential is in a folder or domain "
+                    + "this job can use.");
+        }
+        CredentialsProvider.track(run, c);
+        if (c instanceof AmazonWebServicesCredentials aws) {
+            AwsCredentials v2 = aws.resolveCredentials();
+            String token = v2 instanceof AwsSessionCredentials session ? session.sessionToken() : null;
+            CredentialsSource source = new CredentialsSource.StaticKeys(v2.accessKeyId(), v2.secretAccessKey(), token);
+            return new Resolved(source, secrets(v2.secretAccessKey(), token));
+        }
+        if (c instanceof StandardUsernamePasswordCredentials up) {
+            String secret = up.getPassword().getPlainText();
+            return new Resolved(new CredentialsSource.StaticKeys(up.getUsername(), secret), secrets(secret, null));
+        }
+        throw new AbortException("Credentials '" + credentialsId + "' are a " + c.getClass().getSimpleName()
+                + "; an AWS stage needs AWS credentials or a username (access key ID) with password (secret key).");
+    }
+
+    /** A credentials source with the secret values it carries, to mask in logs. */
+    public record Resolved(CredentialsSource source, List<String> secrets) {}
+
+    private static List<String> secrets(String secret, String token) {
+        return token == null ? List.of(secret) : List.of(secret, token);
+    }
+
+    /** Choices for the global configuration's credentials list; the caller checks Jenkins.ADMINISTER. */
+    public static ListBoxModel listForGlobalConfiguration(String current) {
+        return new StandardListBoxModel().includeEmptyValue()
+                .includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), StandardCredentials.class, Collections.emptyList(),
+                        MATCHER)
+                .includeCurrentValue(current);
+    }
+
+    /** Choices for a job's step; the caller checks the item permission. */
+    public static ListBoxModel listForItem(Item item, String current) {
+        return new StandardListBoxModel().includeEmptyValue()
+                .includeMatchingAs(item instanceof Queue.Task task ? Tasks.getAuthenticationOf2(task) : ACL.SYSTEM2,
+                        item, StandardCredentials.class, Collections.emptyList(), MATCHER)
+                .includeCurrentValue(current);
+    }
+}

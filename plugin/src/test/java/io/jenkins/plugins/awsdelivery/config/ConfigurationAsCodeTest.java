@@ -1,0 +1,39 @@
+package io.jenkins.plugins.awsdelivery.config;
+
+import static io.jenkins.plugins.casc.misc.Util.getUnclassifiedRoot;
+import static io.jenkins.plugins.casc.misc.Util.toStringFromYamlFile;
+import static io.jenkins.plugins.casc.misc.Util.toYamlString;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jenkins.plugins.casc.ConfigurationContext;
+import io.jenkins.plugins.casc.ConfiguratorRegistry;
+import io.jenkins.plugins.casc.misc.ConfiguredWithCode;
+import io.jenkins.plugins.casc.misc.JenkinsConfiguredWithCodeRule;
+import io.jenkins.plugins.casc.misc.junit.jupiter.WithJenkinsConfiguredWithCode;
+import io.jenkins.plugins.casc.model.CNode;
+import org.junit.jupiter.api.Test;
+
+@WithJenkinsConfiguredWithCode
+class ConfigurationAsCodeTest {
+
+    @Test
+    @ConfiguredWithCode("configuration-as-code.yml")
+    void globalDefaultsAreImportedFromYaml(JenkinsConfiguredWithCodeRule j) {
+        AwsDeliveryStagesConfiguration c = AwsDeliveryStagesConfiguration.get();
+
+        assertThat(c.getDefaultRegion()).isEqualTo("eu-west-1");
+        assertThat(c.getDefaultCredentialsId()).isEqualTo("aws-deploy");
+        assertThat(c.getDefaultRoleArn()).isEqualTo("arn:aws:iam::123456789012:role/jenkins-deployer");
+        assertThat(c.getDefaultExternalId()).isEqualTo("jenkins-prod");
+        assertThat(c.getEndpointOverride()).isNull();
+    }
+
+    @Test
+    @ConfiguredWithCode("configuration-as-code.yml")
+    void globalDefaultsExportAsTheyWereImported(JenkinsConfiguredWithCodeRule j) throws Exception {
+        ConfigurationContext context = new ConfigurationContext(ConfiguratorRegistry.get());
+        CNode node = getUnclassifiedRoot(context).get("awsDeliveryStages");
+
+        assertThat(toYamlString(node)).isEqualTo(toStringFromYamlFile(this, "expected-export.yml"));
+    }
+}
