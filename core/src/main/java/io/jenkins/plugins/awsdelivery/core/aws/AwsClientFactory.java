@@ -47,7 +47,7 @@ public final class AwsClientFactory implements AutoCloseable {
     private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(30);
 
     private final AwsSettings settings;
-    private final ApiCallCounter counter = new ApiCallCounter();
+    private final ApiCallCounter counter;
     private final Map<String, SdkClient> clients = new ConcurrentHashMap<>();
     private final List<AutoCloseable> owned = new ArrayList<>();
     private SdkHttpClient httpClient;
@@ -55,7 +55,13 @@ public final class AwsClientFactory implements AutoCloseable {
     private boolean closed;
 
     public AwsClientFactory(AwsSettings settings) {
+        this(settings, new ApiCallCounter());
+    }
+
+    /** A factory whose calls are counted together with another's (clients of one stage in several regions). */
+    public AwsClientFactory(AwsSettings settings, ApiCallCounter counter) {
         this.settings = settings;
+        this.counter = counter;
     }
 
     public AwsSettings settings() {
