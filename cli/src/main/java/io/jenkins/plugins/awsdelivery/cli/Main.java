@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Run the aws-delivery-stages Jenkins stages from a command line.",
         subcommands = {
-            CommandLine.HelpCommand.class
+            CommandLine.HelpCommand.class,
+            HealthGateCommand.class
         },
         footer = {"", "Exit codes:",
             "  0  success",

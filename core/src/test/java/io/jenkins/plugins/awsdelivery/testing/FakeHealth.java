@@ -121,6 +121,11 @@ public final class FakeHealth implements AutoCloseable {
         return this;
     }
 
+    /** Closes every open event, as when AWS resolves an issue. */
+    public void closeAll() {
+        events.forEach(e -> e.status = "closed");
+    }
+
     @Override
     public void close() {
         server.close();

@@ -36,6 +36,28 @@ public final class AwsStepForms {
         return AwsDeliveryStagesConfiguration.checkRoleArn(value);
     }
 
+    public static FormValidation checkDuration(Item item, String parameter, String value) {
+        checkConfigure(item);
+        if (value == null || value.isBlank()) {
+            return FormValidation.ok();
+        }
+        try {
+            io.jenkins.plugins.awsdelivery.core.DurationText.parse(parameter, value);
+            return FormValidation.ok();
+        } catch (io.jenkins.plugins.awsdelivery.core.StageException e) {
+            return FormValidation.error(e.describe());
+        }
+    }
+
+    /** A drop-down of fixed choices; the first is the default. */
+    public static ListBoxModel options(String... values) {
+        ListBoxModel m = new ListBoxModel();
+        for (String v : values) {
+            m.add(v);
+        }
+        return m;
+    }
+
     /** Throws AccessDeniedException3 unless the user may configure the item (or administer, for no item). */
     public static void checkConfigure(Item item) {
         if (item == null) {

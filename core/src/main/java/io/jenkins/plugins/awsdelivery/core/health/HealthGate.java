@@ -70,7 +70,7 @@ public final class HealthGate {
 
     /** Polls at the request's interval, backing off to five times it while nothing changes. */
     public WaitPolicy waitPolicy() {
-        return new WaitPolicy(request.pollInterval(), request.pollInterval().multipliedBy(5), 1.5, 0.2, null);
+        return request.waitPolicy();
     }
 
     /**

@@ -29,7 +29,7 @@ public record HealthGateRequest(List<String> services, List<String> regions, Lis
                                 List<String> statuses, Duration upcomingWithin, List<String> entityArns, Scope scope,
                                 List<String> ignoreEventTypes, List<String> onlyEventTypes, boolean organization,
                                 List<String> accountIds, OnEvent onEvent, OnUnavailable onUnavailable,
-                                Duration timeout, Duration pollInterval) {
+                                Duration timeout, Duration pollInterval) implements java.io.Serializable {
 
     /** Which events count by their scope. */
     public enum Scope { ACCOUNT, PUBLIC, BOTH }
@@ -130,6 +130,12 @@ public record HealthGateRequest(List<String> services, List<String> regions, Lis
             return new HealthGateRequest(services, regions, categories, statuses, upcomingWithin, entityArns, scope,
                     ignore, only, organization, accountIds, onEvent, onUnavailable, timeout, pollInterval);
         }
+    }
+
+    /** Polls at the request's interval, backing off to five times it while nothing changes. */
+    public io.jenkins.plugins.awsdelivery.core.wait.WaitPolicy waitPolicy() {
+        return new io.jenkins.plugins.awsdelivery.core.wait.WaitPolicy(pollInterval, pollInterval.multipliedBy(5), 1.5,
+                0.2, null);
     }
 
     /** The regions to check: as given, or the build's region plus global events. */
