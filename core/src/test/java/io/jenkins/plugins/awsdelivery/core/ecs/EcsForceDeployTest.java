@@ -1,0 +1,235 @@
+package io.jenkins.plugins.awsdelivery.core.ecs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jenkins.plugins.awsdelivery.core.StageException;
+import io.jenkins.plugins.awsdelivery.core.StageLog;
+import io.jenkins.plugins.awsdelivery.core.aws.AwsClientFactory;
+import io.jenkins.plugins.awsdelivery.core.ecs.EcsDeployResult.Status;
+import io.jenkins.plugins.awsdelivery.core.wait.BlockingWaiter;
+import io.jenkins.plugins.awsdelivery.core.wait.WaitEngine;
+import io.jenkins.plugins.awsdelivery.testing.FakeAwsServer.FakeError;
+import io.jenkins.plugins.awsdelivery.testing.FakeEcs;
+import io.jenkins.plugins.awsdelivery.testing.FakeEcs.Rollout;
+import io.jenkins.plugins.awsdelivery.testing.TestClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class EcsForceDeployTest {
+
+    private static final String IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:2.0";
+
+    private final TestClock clock = new TestClock(Instant.parse("2026-11-24T10:00:00Z"));
+    private final List<String> log = new ArrayList<>();
+    private FakeEcs ecs;
+    private AwsClientFactory aws;
+
+    @BeforeEach
+    void start() {
+        ecs = new FakeEcs(clock::instant).withService("prod", "web", 4);
+        aws = new AwsClientFactory(ecs.server().settings("eu-west-1"));
+    }
+
+    @AfterEach
+    void stop() {
+        aws.close();
+        ecs.close();
+    }
+
+    private EcsDeployResult deploy(EcsDeployRequest request) {
+        EcsForceDeploy stage = new EcsForceDeploy(request, aws, clock, StageLog.to(log::add));
+        return stage.run(new BlockingWaiter(new WaitEngine(stage.waitPolicy(), new Random(3)), clock, clock::advance));
+    }
+
+    @Test
+    void cleanRolloutCompletesWithTheNewImageDigestWithinOnePollOfTheFinalState() {
+        ecs.rollout(Rollout.SUCCESS, Duration.ofMinutes(5));
+
+        EcsDeployResult r = deploy(EcsDeployRequest.forceNew("prod", "web").withImages(Map.of("", IMAGE)));
+
+        assertThat(r.status()).isEqualTo(Status.COMPLETED);
+        assertThat(r.reason()).startsWith("Deployment ecs-svc/").contains("completed: 4/4 tasks running");
+        assertThat(r.taskDefinitionArn()).endsWith(":task-definition/web:2");
+        assertThat(r.imageDigests()).containsOnlyKeys("web");
+        assertThat(r.runningCount()).isEqualTo(4);
+        assertThat(r.serviceDeploymentArn()).contains(":service-deployment/prod/web/");
+        Duration late = Duration.between(ecs.finalStateAt("web"), clock.instant());
+        assertThat(late).as("verdict within one poll interval plus 1 s of the final state")
+                .isLessThanOrEqualTo(Duration.ofSeconds(16));
+        assertThat(r.apiCalls()).as("a 5-minute rollout costs at most 60 ECS calls").isLessThanOrEqualTo(60);
+        assertThat(r.events()).anySatisfy(e -> assertThat(e).contains("has reached a steady state"));
+    }
+
+    @Test
+    void newRevisionCopiesTheTaskDefinitionWithTheImageAndWithoutReadOnlyFields() {
+        EcsDeployResult r = deploy(EcsDeployRequest.forceNew("prod", "web").withImages(Map.of("web", IMAGE)));
+
+        var td = ecs.taskDefinition(r.taskDefinitionArn());
+        assertThat(td.path("containerDefinitions").get(0).path("image").asText()).isEqualTo(IMAGE);
+        assertThat(td.path("networkMode").asText()).isEqualTo("awsvpc");
+        var register = ecs.server().requests("RegisterTaskDefinition").get(0).json();
+        assertThat(register.has("revision") || register.has("status") || register.has("compatibilities")).isFalse();
+        assertThat(register.path("tags").get(0).path("key").asText()).as("tags are kept").isEqualTo("team");
+        assertThat(ecs.currentTaskDefinition("web")).isEqualTo(r.taskDefinitionArn());
+    }
+
+    @Test
+    void circuitBreakerRollbackIsReportedAsRolledBackWithStoppedTasks() {
+        ecs.rollout(Rollout.CIRCUIT_BREAKER, Duration.ofMinutes(3));
+
+        EcsDeployResult r = deploy(EcsDeployRequest.forceNew("prod", "web").withImages(Map.of("", IMAGE)));
+
+        assertThat(r.status()).isEqualTo(Status.ROLLED_BACK);
+        assertThat(r.passed()).isFalse();
+        assertThat(r.reason()).contains("circuit breaker");
+        assertThat(r.stoppedTasks()).isNotEmpty().allSatisfy(t -> {
+            assertThat(t).containsEntry("stoppedReason", "Essential container in task exited");
+            assertThat(t.get("containers").toString()).contains("exitCode=1");
+        });
+        assertThat(log).anySatisfy(l -> assertThat(l).contains("was rolled back"));
+        assertThat(log).anySatisfy(l -> assertThat(l).contains("deployment failed: ECS deployment circuit breaker"));
+    }
+
+    @Test
+    void alarmRollbackNamesTheAlarm() {
+        ecs.rollout(Rollout.ALARM, Duration.ofMinutes(4));
+
+        EcsDeployResult r = deploy(EcsDeployRequest.forceNew("prod", "web"));
+
+        assertThat(r.status()).isEqualTo(Status.ROLLED_BACK);
+        assertThat(r.triggeredAlarms()).containsExactly("web-5xx");
+        assertThat(r.reason()).contains("CloudWatch alarm(s): web-5xx");
+    }
+
+    @Test
+    void rollbackWithoutServiceDeploymentApisIsStillNeverSuccess() {
+        ecs.rollout(Rollout.CIRCUIT_BREAKER, Duration.ofMinutes(3)).withoutServiceDeploymentApis();
+
+        EcsDeployResult r = deploy(EcsDeployRequest.forceNew("prod", "web"));
+
+        assertThat(r.status()).isEqualTo(Status.ROLLED_BACK);
+        assertThat(r.serviceDeploymentArn()).isNull();
+        assertThat(r.reason()).isEqualTo("ECS deployment circuit breaker: tasks failed to start.");
+        assertThat(log).anySatisfy(l -> assertThat(l).startsWith("ecs:ListServiceDeployments is not available"));
+    }
+
+    @Test
+    void rolloutThatNeverFinishesTimesOutAndRollsBackWhenAsked() {
+        ecs.rollout(Rollout.NEVER_FINISHES, Duration.ofMinutes(5));
+
+        EcsDeployResult r = deploy(EcsDeployRequest.forceNew("prod", "web")
+                .withTimeout(Duration.ofMinutes(10), true));
+
+        assertThat(r.status()).isEqualTo(Status.TIMED_OUT);
+        assertThat(r.rollbackRequested()).isTrue();
+        assertThat(r.reason()).isEqualTo("Deployment " + r.deploymentId() + " did not finish within 10m. Stopped it "
+                + "with a rollback to the previous service revision.");
+        assertThat(ecs.server().requests("StopServiceDeployment").get(0).json().path("stopType").asText())
+                .isEqualTo("ROLLBACK");
+        assertThat(r.runningCount()).isEqualTo(3);
+    }
+
+    @Test
+    void timeoutWithoutRollbackLeavesTheDeploymentAlone() {
+        ecs.rollout(Rollout.NEVER_FINISHES, Duration.ofMinutes(5));
+
+        EcsDeployResult r = deploy(EcsDeployRequest.forceNew("prod", "web").withTimeout(Duration.ofMinutes(2), false));
+
+        assertThat(r.status()).isEqualTo(Status.TIMED_OUT);
+        assertThat(ecs.server().requests("StopServiceDeployment")).isEmpty();
+    }
+
+    @Test
+    void serviceNotFoundChangesNothing() {
+        assertThatThrownBy(() -> deploy(EcsDeployRequest.forceNew("prod", "api")))
+                .isInstanceOf(StageException.class)
+                .hasMessage("ECS service 'api' not found in cluster 'prod' (eu-west-1).")
+                .satisfies(e -> assertThat(((StageException) e).hint()).isEqualTo("Check the service name and region."));
+        assertThat(ecs.server().requests("UpdateService")).isEmpty();
+    }
+
+    @Test
+    void clusterNotFoundChangesNothing() {
+        assertThatThrownBy(() -> deploy(EcsDeployRequest.forceNew("staging", "web")))
+                .hasMessage("ECS cluster 'staging' not found in eu-west-1.");
+        assertThat(ecs.server().requests("UpdateService")).isEmpty();
+    }
+
+    @Test
+    void inactiveServiceIsRefused() {
+        ecs.serviceStatus("web", "INACTIVE");
+
+        assertThatThrownBy(() -> deploy(EcsDeployRequest.forceNew("prod", "web")))
+                .hasMessage("ECS service 'web' is INACTIVE, not ACTIVE.");
+    }
+
+    @Test
+    void codeDeployControllerSaysWhatToUseInstead() {
+        ecs.controller("web", "CODE_DEPLOY");
+
+        assertThatThrownBy(() -> deploy(EcsDeployRequest.forceNew("prod", "web")))
+                .hasMessageContaining("CODE_DEPLOY deployment controller")
+                .satisfies(e -> assertThat(((StageException) e).hint()).contains("AWS CodeDeploy"));
+        assertThat(ecs.server().requests("UpdateService")).isEmpty();
+    }
+
+    @Test
+    void unknownContainerNamesTheContainersThatExist() {
+        assertThatThrownBy(() -> deploy(EcsDeployRequest.forceNew("prod", "web").withImages(Map.of("api", IMAGE))))
+                .hasMessage("Container 'api' is not in task definition web:1.")
+                .satisfies(e -> assertThat(((StageException) e).hint()).isEqualTo("Use one of its containers: [web]."));
+        assertThat(ecs.server().requests("RegisterTaskDefinition")).isEmpty();
+    }
+
+    @Test
+    void accessDeniedNamesTheAction() {
+        ecs.server().failNext("UpdateService", 1, FakeError.accessDenied("ecs:UpdateService"));
+
+        assertThatThrownBy(() -> deploy(EcsDeployRequest.forceNew("prod", "web")))
+                .hasMessageStartingWith("AWS denied ecs:UpdateService");
+    }
+
+    @Test
+    void throttledPollsSlowDownAndTheDeploymentStillCompletes() {
+        ecs.rollout(Rollout.SUCCESS, Duration.ofMinutes(2));
+        EcsForceDeploy stage = new EcsForceDeploy(EcsDeployRequest.forceNew("prod", "web"), aws, clock,
+                StageLog.to(log::add));
+        stage.start();
+        ecs.server().failNext("DescribeServices", 6, FakeError.throttling("ThrottlingException"));
+
+        var outcome = stage.result(new BlockingWaiter(new WaitEngine(stage.waitPolicy(), new Random(3)), clock,
+                clock::advance).await(stage.startWait(), stage::pollOnce, s -> { }));
+
+        assertThat(outcome.status()).isEqualTo(Status.COMPLETED);
+    }
+
+    @Test
+    void notWaitingReturnsOnceTheDeploymentStarted() {
+        EcsDeployRequest r = EcsDeployRequest.forceNew("prod", "web");
+        EcsDeployRequest noWait = new EcsDeployRequest(r.cluster(), r.service(), r.images(), null, true, 6, false,
+                null, false, null, null);
+
+        EcsDeployResult result = deploy(noWait);
+
+        assertThat(result.status()).isEqualTo(Status.IN_PROGRESS);
+        assertThat(result.desiredCount()).isEqualTo(6);
+        assertThat(ecs.server().count("DescribeServices")).isEqualTo(1);
+    }
+
+    @Test
+    void invalidParametersAreClearErrors() {
+        assertThatThrownBy(() -> EcsDeployRequest.forceNew("prod", " ")).hasMessage("No ECS service was given.");
+        assertThatThrownBy(() -> EcsDeployRequest.forceNew("prod", "web").withImages(Map.of("web", "my image")))
+                .hasMessageContaining("is not an image URI");
+        assertThatThrownBy(() -> EcsDeployRequest.forceNew("prod", "web").withImages(Map.of("web", IMAGE))
+                .withTaskDefinition("web:3")).hasMessage("Both image and taskDefinition were given.");
+    }
+}
