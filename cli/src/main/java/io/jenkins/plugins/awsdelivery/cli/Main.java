@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         description = "Run the aws-delivery-stages Jenkins stages from a command line.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            EcsForceDeployCommand.class,
             HealthGateCommand.class
         },
         footer = {"", "Exit codes:",

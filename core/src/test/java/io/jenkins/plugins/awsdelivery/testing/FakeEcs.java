@@ -99,6 +99,13 @@ public final class FakeEcs implements AutoCloseable {
         return this;
     }
 
+    /** Changes how the rollout in progress ends, e.g. to let a never-finishing one complete now. */
+    public synchronized FakeEcs switchRollout(String service, Rollout rollout, Duration totalTime) {
+        services.get(service).rollout = rollout;
+        this.rolloutTime = totalTime;
+        return this;
+    }
+
     public FakeEcs serviceStatus(String service, String status) {
         services.get(service).status = status;
         return this;

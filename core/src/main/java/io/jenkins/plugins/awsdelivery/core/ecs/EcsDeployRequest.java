@@ -64,6 +64,12 @@ public record EcsDeployRequest(String cluster, String service, Map<String, Strin
         }
     }
 
+    /** Polls between the request's bounds, backing off by half while nothing changes. */
+    public io.jenkins.plugins.awsdelivery.core.wait.WaitPolicy waitPolicy() {
+        return new io.jenkins.plugins.awsdelivery.core.wait.WaitPolicy(minPollInterval, maxPollInterval, 1.5, 0.2,
+                null);
+    }
+
     /** A force-new-deployment of the current task definition, followed for 20 minutes. */
     public static EcsDeployRequest forceNew(String cluster, String service) {
         return new EcsDeployRequest(cluster, service, Map.of(), null, true, null, true, null, false, null, null);
@@ -87,6 +93,34 @@ public record EcsDeployRequest(String cluster, String service, Map<String, Strin
     public EcsDeployRequest withTaskDefinition(String arn) {
         return new EcsDeployRequest(cluster, service, images, arn, forceNewDeployment, desiredCount,
                 waitForOutcome, timeout, rollbackOnTimeout, minPollInterval, maxPollInterval);
+    }
+
+    /**
+     * Images as users write them: {@code web=URI} pairs (comma- or line-separated, or one per list item), or one
+     * bare URI meaning the task definition's only container.
+     */
+    public static Map<String, String> parseImages(java.util.List<String> values) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String item : values) {
+            for (String v : item.split("[,\\n]")) {
+                if (v.isBlank()) {
+                    continue;
+                }
+                int eq = v.indexOf('=');
+                // An image URI never contains '=', so the first one separates the container name.
+                String container = eq < 0 ? ONLY_CONTAINER : v.substring(0, eq).trim();
+                String uri = eq < 0 ? v.trim() : v.substring(eq + 1).trim();
+                if (out.put(container, uri) != null) {
+                    throw StageException.invalidInput("image names container '" + container + "' twice.",
+                            "Give one image per container.");
+                }
+            }
+        }
+        if (out.containsKey(ONLY_CONTAINER) && out.size() > 1) {
+            throw StageException.invalidInput("A bare image URI was mixed with container=URI images.",
+                    "Name the container of every image when you give several.");
+        }
+        return out;
     }
 
     private static String require(String name, String value) {

@@ -65,7 +65,7 @@ public final class EcsForceDeploy {
 
     /** Polls between the request's bounds, backing off while nothing changes. */
     public WaitPolicy waitPolicy() {
-        return new WaitPolicy(request.minPollInterval(), request.maxPollInterval(), 1.5, 0.2, null);
+        return request.waitPolicy();
     }
 
     public WaitState startWait() {

@@ -1,0 +1,74 @@
+package io.jenkins.plugins.awsdelivery.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jenkins.plugins.awsdelivery.testing.FakeEcs;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class EcsForceDeployCommandTest {
+
+    private FakeEcs ecs;
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeEach
+    void start() {
+        System.setProperty("aws.accessKeyId", "AKIDCLITEST");
+        System.setProperty("aws.secretAccessKey", "cli-test-secret");
+        ecs = new FakeEcs(Clock.systemUTC()::instant).withService("prod", "web", 2);
+    }
+
+    @AfterEach
+    void stop() {
+        ecs.close();
+    }
+
+    private int run(String... extra) {
+        String[] base = {"ecs-force-deploy", "--region", "eu-west-1", "--endpoint-url",
+            ecs.server().endpoint().toString(), "--cluster", "prod", "--output", "json"};
+        String[] args = new String[base.length + extra.length];
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
+        return Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    }
+
+    @Test
+    void startsTheDeploymentWithANewImageWithoutWaiting() {
+        int code = run("--service", "web", "--image", "web=123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:3",
+                "--no-wait");
+
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("\"status\" : \"IN_PROGRESS\"").contains("task-definition/web:2");
+        assertThat(err.toString()).contains("Started deployment ecs-svc/");
+    }
+
+    @Test
+    void timeoutIsTheStageSayingNo() {
+        ecs.rollout(FakeEcs.Rollout.NEVER_FINISHES, Duration.ofMinutes(5));
+
+        int code = run("--service", "web", "--timeout", "2s", "--min-poll-interval", "1s", "--max-poll-interval", "1s");
+
+        assertThat(code).isEqualTo(Main.STAGE_SAID_NO);
+        assertThat(out.toString()).contains("\"status\" : \"TIMED_OUT\"");
+    }
+
+    @Test
+    void missingServiceIsAUsageErrorThatChangesNothing() {
+        assertThat(run("--service", "api")).isEqualTo(Main.USAGE);
+        assertThat(err.toString()).contains("ECS service 'api' not found in cluster 'prod' (eu-west-1).");
+        assertThat(ecs.server().requests("UpdateService")).isEmpty();
+    }
+
+    @Test
+    void imageArgumentsNameContainersOrTheOnlyOne() {
+        assertThat(io.jenkins.plugins.awsdelivery.core.ecs.EcsDeployRequest.parseImages(java.util.List.of("repo/web:1"))).containsEntry("", "repo/web:1");
+        assertThat(io.jenkins.plugins.awsdelivery.core.ecs.EcsDeployRequest.parseImages(java.util.List.of("web=repo/web:1", "sidecar=repo/s:2")))
+                .containsEntry("web", "repo/web:1").containsEntry("sidecar", "repo/s:2");
+    }
+}
