@@ -24,6 +24,8 @@ public final class FakeEcs implements AutoCloseable {
 
     public static final String ACCOUNT = "123456789012";
     public static final String REGION = "eu-west-1";
+    /** How long a rollback deployment takes to reach a steady state. */
+    public static final Duration ROLLBACK_TIME = Duration.ofMinutes(1);
 
     /** How the next deployment rolls out. */
     public enum Rollout { SUCCESS, CIRCUIT_BREAKER, ALARM, NEVER_FINISHES }
@@ -54,6 +56,8 @@ public final class FakeEcs implements AutoCloseable {
         String previousTaskDefinition;
         String rolloutArn;
         boolean finished;
+        Instant rolledBackAt;
+        Instant rollbackDone;
 
         String arn() {
             return "arn:aws:ecs:" + REGION + ":" + ACCOUNT + ":service/" + cluster + "/" + name;
@@ -151,6 +155,14 @@ public final class FakeEcs implements AutoCloseable {
     private synchronized void advance() {
         Instant now = clock.get();
         for (FakeService s : services.values()) {
+            if (s.rollbackDone == null && s.rolledBackAt != null
+                    && !now.isBefore(s.rolledBackAt.plus(ROLLBACK_TIME))) {
+                ObjectNode back = s.deployments.get(0);
+                back.put("rolloutState", "COMPLETED").put("runningCount", s.desiredCount).put("pendingCount", 0);
+                s.deployments.removeIf(d -> d != back);
+                event(s, "(service " + s.name + ") has reached a steady state.", s.rolledBackAt.plus(ROLLBACK_TIME));
+                s.rollbackDone = now;
+            }
             if (s.rollout == null || s.finished) {
                 continue;
             }
@@ -222,6 +234,7 @@ public final class FakeEcs implements AutoCloseable {
             alarms.forEach(a.putArray("triggeredAlarmNames")::add);
         }
         s.finished = true;
+        s.rolledBackAt = s.rolloutStart.plus(rolloutTime);
     }
 
     private ObjectNode serviceDeployment(FakeService s) {
@@ -318,6 +331,8 @@ public final class FakeEcs implements AutoCloseable {
         s.deployments.add(0, ours);
         s.rollout = nextRollout;
         s.rolloutStart = clock.get();
+        s.rolledBackAt = null;
+        s.rollbackDone = null;
         s.finished = false;
         s.rolloutArn = "arn:aws:ecs:" + REGION + ":" + ACCOUNT + ":service-deployment/" + s.cluster + "/" + s.name
                 + "/" + (++ids);
