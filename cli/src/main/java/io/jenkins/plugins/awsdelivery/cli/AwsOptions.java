@@ -45,8 +45,15 @@ public final class AwsOptions {
     }
 
     public AwsSettings settings() {
-        String fallback = System.getenv("AWS_REGION") != null ? System.getenv("AWS_REGION")
-                : System.getenv("AWS_DEFAULT_REGION");
-        return AwsSettings.resolve(java.util.List.of(layer()), fallback);
+        return AwsSettings.resolve(java.util.List.of(layer()), environmentRegion());
+    }
+
+    /** Whether a region was given here or in the environment. */
+    public boolean hasRegion() {
+        return region != null && !region.isBlank() || environmentRegion() != null;
+    }
+
+    private static String environmentRegion() {
+        return System.getenv("AWS_REGION") != null ? System.getenv("AWS_REGION") : System.getenv("AWS_DEFAULT_REGION");
     }
 }

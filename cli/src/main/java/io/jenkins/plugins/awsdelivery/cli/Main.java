@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             EcsForceDeployCommand.class,
-            HealthGateCommand.class
+            HealthGateCommand.class,
+            TrivyToSecurityHubCommand.class
         },
         footer = {"", "Exit codes:",
             "  0  success",
