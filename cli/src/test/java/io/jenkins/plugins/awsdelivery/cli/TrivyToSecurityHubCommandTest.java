@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -19,13 +20,23 @@ class TrivyToSecurityHubCommandTest {
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
+    /** The example report ships in core's test jar; copy it out so it is a real file like a user's report. */
+    private Path exampleReport() throws Exception {
+        try (InputStream in = getClass().getResourceAsStream("/trivy/web-ecr.json")) {
+            assertThat(in).as("core test jar resource /trivy/web-ecr.json").isNotNull();
+            Path report = dir.resolve("web-ecr.json");
+            Files.copy(in, report);
+            return report;
+        }
+    }
+
     private int run(String... args) {
         return Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
     }
 
     @Test
     void dryRunWritesValidAsffForARealReportAndGatesOnCritical() throws Exception {
-        Path report = Path.of(getClass().getResource("/trivy/web-ecr.json").toURI());
+        Path report = exampleReport();
         Path asff = dir.resolve("out.json");
 
         int code = run("trivy-to-securityhub", "--region", "eu-west-1", "--report", report.toString(), "--dry-run",
@@ -42,7 +53,7 @@ class TrivyToSecurityHubCommandTest {
 
     @Test
     void ignoringTheCriticalIdsPassesTheGate() throws Exception {
-        Path report = Path.of(getClass().getResource("/trivy/web-ecr.json").toURI());
+        Path report = exampleReport();
         Path ignore = Files.writeString(dir.resolve(".trivyignore"), "CVE-2022-22965\naws-secret-access-key\n");
 
         int code = run("trivy-to-securityhub", "--region", "eu-west-1", "--report", report.toString(), "--dry-run",
