@@ -1,0 +1,71 @@
+package io.jenkins.plugins.awsdelivery.core.spot;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The EC2 operations the engine uses. {@link Ec2FleetApi} speaks to EC2 through the AWS SDK; the simulator in
+ * {@code bench} implements it with modelled pools. Each method is one API call (paginated ones may be several).
+ */
+public interface FleetApi {
+
+    /**
+     * One CreateFleet of type {@code instant}: EC2 picks pools among {@code pools} and answers at once with the
+     * instances it launched and one error per pool it could not use.
+     */
+    FleetAnswer createFleet(FleetRequest request);
+
+    /** DescribeInstances filtered by the cloud's identity tags, pending and running instances only. */
+    List<ManagedInstance> describeManagedInstances(String controllerId, String cloudName);
+
+    /** TerminateInstances for up to 1000 IDs at once. */
+    void terminateInstances(Collection<String> instanceIds);
+
+    /** Current Spot prices (DescribeSpotPriceHistory from now) for these types, Linux/UNIX, per Availability Zone. */
+    List<SpotPrice> spotPrices(Collection<String> instanceTypes);
+
+    /** The launch template the engine keeps for AMI configurations: found by name or created; returns its ID. */
+    String ensureLaunchTemplate(SpotFleetConfig config);
+
+    /**
+     * What one CreateFleet asks for.
+     *
+     * @param launchTemplate the launch template's ID ({@code lt-...}) or name
+     * @param clientToken idempotency token: a request retried after a lost answer launches nothing twice
+     */
+    record FleetRequest(SpotFleetConfig config, String launchTemplateId, List<Pool> pools, int spotUnits,
+                        int onDemandUnits, String clientToken) {
+        public FleetRequest {
+            pools = List.copyOf(pools);
+        }
+
+        public int totalUnits() {
+            return spotUnits + onDemandUnits;
+        }
+    }
+
+    /** CreateFleet's answer: instances launched and errors per pool. */
+    record FleetAnswer(List<LaunchedInstance> instances, List<PoolError> errors) {
+        public FleetAnswer {
+            instances = List.copyOf(instances);
+            errors = List.copyOf(errors);
+        }
+    }
+
+    record LaunchedInstance(String instanceId, Pool pool, Market market) {
+    }
+
+    /** One entry of CreateFleet's {@code Errors}; {@code pool} is empty when EC2 did not name one. */
+    record PoolError(Optional<Pool> pool, Market market, String code, String message) {
+    }
+
+    /** An instance found by its tags. */
+    record ManagedInstance(String instanceId, Pool pool, Market market, Instant launchTime, String state) {
+    }
+
+    record SpotPrice(String instanceType, String availabilityZone, BigDecimal pricePerHour, Instant timestamp) {
+    }
+}

@@ -1,0 +1,406 @@
+package io.jenkins.plugins.awsdelivery.core.spot;
+
+import io.jenkins.plugins.awsdelivery.core.StageException;
+import io.jenkins.plugins.awsdelivery.core.aws.AwsErrors;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The Spot agent provisioning engine of one cloud. The caller (the Jenkins cloud, or the simulator) calls
+ * {@link #step} every few seconds with the queued demand and what it knows of each agent, hands it interruption
+ * notices as they arrive, and mirrors what each step reports. The engine holds no thread and blocks on nothing but
+ * the EC2 calls a step decides to make.
+ *
+ * <p>API economy: launches are one CreateFleet for every pool; reconciliation (DescribeInstances by tag) runs every
+ * 5 minutes, backing off to 30 minutes while nothing changes; terminations are batched; Spot prices are fetched
+ * at most hourly. When EC2 throttles (after the SDK's own retries), every call waits, longer each time.
+ */
+public final class SpotEngine {
+
+    static final Duration RECONCILE_MIN = Duration.ofMinutes(5);
+    static final Duration RECONCILE_MAX = Duration.ofMinutes(30);
+    /** DescribeInstances is eventually consistent: a fresh instance may not be listed yet. */
+    static final Duration LISTING_GRACE = Duration.ofMinutes(2);
+    /** How long launching pauses after an account limit error. */
+    static final Duration LIMIT_PAUSE = Duration.ofMinutes(15);
+
+    private final SpotFleetConfig config;
+    private final FleetApi api;
+    private final Clock clock;
+    private final Random random;
+    private final OnDemandPrices onDemandPrices;
+    private final Map<String, Agent> agents = new LinkedHashMap<>();
+    private final PoolCooldowns cooldowns = new PoolCooldowns();
+    private final FleetPlanner planner = new FleetPlanner();
+    private final FleetLauncher launcher;
+    private final SpotPriceCache spotPrices = new SpotPriceCache();
+    private final SpotMetrics.Counters counters = new SpotMetrics.Counters();
+    private final String tokenPrefix;
+    private long tokenSequence;
+    private String launchTemplateId;
+    private Instant nextReconcile;
+    private Duration reconcileInterval = RECONCILE_MIN;
+    private Instant launchesPausedUntil = Instant.MIN;
+    private String pauseReason = "";
+    private int throttleLevel;
+    private Instant throttledUntil = Instant.MIN;
+    private Instant lastStep;
+
+    public SpotEngine(SpotFleetConfig config, FleetApi api, Clock clock, Random random, OnDemandPrices prices) {
+        this.config = config;
+        this.api = api;
+        this.clock = clock;
+        this.random = random;
+        this.onDemandPrices = prices;
+        this.launcher = new FleetLauncher(config, api, cooldowns);
+        // Client tokens must differ across controller restarts, or EC2 would answer a new launch with an old one.
+        this.tokenPrefix = config.cloudName() + "-" + Long.toString(clock.millis(), 36);
+        // Reconcile at the first step: it adopts what a previous controller run launched.
+        this.nextReconcile = clock.instant();
+    }
+
+    public SpotFleetConfig config() {
+        return config;
+    }
+
+    /** Every agent the engine knows, terminated ones excluded. */
+    public synchronized List<Agent> agents() {
+        return agents.values().stream().filter(a -> a.state() != AgentState.TERMINATED).toList();
+    }
+
+    public synchronized Optional<Agent> agent(String instanceId) {
+        return Optional.ofNullable(agents.get(instanceId));
+    }
+
+    /** Why launching is paused (an account limit), or empty. */
+    public synchronized Optional<String> pausedBecause() {
+        return clock.instant().isBefore(launchesPausedUntil) ? Optional.of(pauseReason) : Optional.empty();
+    }
+
+    public synchronized SpotMetrics metrics() {
+        return SpotMetrics.of(agents.values(), counters);
+    }
+
+    /** One provisioning step: apply the reports, terminate what is done, reconcile when due, plan and launch. */
+    public synchronized EngineStep step(Demand demand, Collection<AgentReport> reports) {
+        Instant now = clock.instant();
+        List<String> messages = new ArrayList<>();
+        List<Agent> terminated = new ArrayList<>();
+        List<Agent> lost = new ArrayList<>();
+        List<Agent> adopted = new ArrayList<>();
+        List<Agent> launched = new ArrayList<>();
+        List<Agent> retiring = new ArrayList<>();
+
+        applyReports(reports, now);
+        accrueSavings(now);
+        boolean throttled = now.isBefore(throttledUntil);
+
+        if (!throttled) {
+            terminateFinished(now, terminated, messages);
+        }
+        if (!throttled && !now.isBefore(nextReconcile)) {
+            reconcile(now, adopted, lost, messages);
+        }
+        FleetPlanner.Plan plan = planner.plan(config, demand, agents.values(), now);
+        String planText = plan.reason();
+        if (plan.launchUnits() > 0) {
+            if (throttled) {
+                planText += "; waiting until " + throttledUntil + " because EC2 throttled this account";
+            } else if (now.isBefore(launchesPausedUntil)) {
+                planText += "; launching paused until " + launchesPausedUntil + ": " + pauseReason;
+            } else {
+                launch(plan, now, launched, messages);
+            }
+        }
+        for (Agent a : plan.retire()) {
+            a.retire(now);
+            retiring.add(a);
+        }
+        refreshSpotPrices(now);
+        agents.values().removeIf(a -> a.state() == AgentState.TERMINATED);
+        lastStep = now;
+        return new EngineStep(launched, adopted, retiring, terminated, lost, messages, planText);
+    }
+
+    /**
+     * Interruption notices and rebalance recommendations, from agents (IMDS) or a queue. An agent under notice
+     * stops taking work at once; the step after it launches a replacement if the queue still needs one.
+     */
+    public synchronized List<Interruption> onNotices(Collection<InterruptionNotice> notices) {
+        List<Interruption> out = new ArrayList<>();
+        for (InterruptionNotice n : notices) {
+            Agent a = agents.get(n.instanceId());
+            if (a == null || a.state() == AgentState.TERMINATED) {
+                continue;
+            }
+            boolean escalation = a.notice().map(old -> old.kind() == NoticeKind.REBALANCE
+                    && n.kind() == NoticeKind.INTERRUPTION).orElse(false);
+            if (a.state() == AgentState.DRAINING && !escalation) {
+                continue; // the same notice again (IMDS keeps answering it until the end)
+            }
+            a.notice(n);
+            a.state(AgentState.DRAINING);
+            if (n.kind() == NoticeKind.INTERRUPTION) {
+                counters.interruptions++;
+            } else {
+                counters.rebalances++;
+            }
+            out.add(new Interruption(a, n, a.busyExecutors()));
+        }
+        return out;
+    }
+
+    /** Receives from a notice source (one long poll), counts its calls and applies what it found. */
+    public List<Interruption> pollNotices(NoticeSource source, List<String> problems) {
+        NoticeSource.Batch batch = source.receive();
+        synchronized (this) {
+            batch.calls().forEach(counters::call);
+        }
+        problems.addAll(batch.problems());
+        return onNotices(batch.notices());
+    }
+
+    private void applyReports(Collection<AgentReport> reports, Instant now) {
+        for (AgentReport r : reports) {
+            Agent a = agents.get(r.instanceId());
+            if (a == null) {
+                continue;
+            }
+            boolean wasConnected = a.connectedAt().isPresent();
+            a.report(r, now);
+            if (!wasConnected && a.connectedAt().isPresent() && !a.adopted()) {
+                counters.latency(a.launchLatency().orElse(Duration.ZERO).toSeconds());
+            }
+            if (a.state() == AgentState.RETIRING && a.busy()) {
+                // Work reached it before it went offline: keep it, it is no longer idle.
+                a.state(AgentState.ONLINE);
+            }
+        }
+    }
+
+    private void terminateFinished(Instant now, List<Agent> terminated, List<String> messages) {
+        List<Agent> done = new ArrayList<>();
+        for (Agent a : agents.values()) {
+            if (a.busy()) {
+                continue; // never an agent with work
+            }
+            boolean retired = a.state() == AgentState.RETIRING
+                    && a.retiringSince().map(now::isAfter).orElse(false);
+            boolean drained = a.state() == AgentState.DRAINING;
+            boolean orphan = a.state() == AgentState.LAUNCHING && a.connectedAt().isEmpty()
+                    && !a.launchedAt().plus(config.connectTimeout()).isAfter(now);
+            if (retired || drained || orphan) {
+                done.add(a);
+                if (orphan) {
+                    counters.orphans++;
+                    messages.add("Instance " + a.instanceId() + " did not connect as an agent within "
+                            + config.connectTimeout().toMinutes() + " min: terminated. Check its user data and the "
+                            + "network path to the controller.");
+                }
+            }
+        }
+        if (done.isEmpty()) {
+            return;
+        }
+        List<String> ids = done.stream().map(Agent::instanceId).toList();
+        if (callApi("Ec2.TerminateInstances", () -> {
+            api.terminateInstances(ids);
+            return true;
+        }, messages) != null) {
+            done.forEach(a -> a.state(AgentState.TERMINATED));
+            terminated.addAll(done);
+        }
+    }
+
+    private void reconcile(Instant now, List<Agent> adopted, List<Agent> lost, List<String> messages) {
+        List<FleetApi.ManagedInstance> listed = callApi("Ec2.DescribeInstances",
+                () -> api.describeManagedInstances(config.controllerId(), config.cloudName()), messages);
+        if (listed == null) {
+            return;
+        }
+        boolean changed = false;
+        Set<String> ids = new HashSet<>();
+        for (FleetApi.ManagedInstance i : listed) {
+            ids.add(i.instanceId());
+            if (!agents.containsKey(i.instanceId())) {
+                Agent a = new Agent(i.instanceId(), i.pool(), i.market(),
+                        i.launchTime() == null ? now : i.launchTime(),
+                        config.executorsPerAgent() * config.weightOf(i.pool().instanceType()), true);
+                agents.put(a.instanceId(), a);
+                adopted.add(a);
+                changed = true;
+            }
+        }
+        for (Agent a : agents.values()) {
+            if (a.state() != AgentState.TERMINATED && !ids.contains(a.instanceId())
+                    && !a.launchedAt().plus(LISTING_GRACE).isAfter(now)) {
+                a.state(AgentState.TERMINATED);
+                lost.add(a);
+                counters.lost++;
+                changed = true;
+                messages.add("Instance " + a.instanceId() + " is gone" + a.notice()
+                        .map(n -> " after " + n.describe()).orElse(" (terminated outside this cloud)") + ".");
+            }
+        }
+        reconcileInterval = changed ? RECONCILE_MIN : min(reconcileInterval.multipliedBy(2), RECONCILE_MAX);
+        nextReconcile = now.plus(jittered(reconcileInterval));
+    }
+
+    private void launch(FleetPlanner.Plan plan, Instant now, List<Agent> launched, List<String> messages) {
+        if (launchTemplateId == null) {
+            launchTemplateId = config.usesAmi()
+                    ? callApi("Ec2.EnsureLaunchTemplate", () -> api.ensureLaunchTemplate(config), messages)
+                    : config.launchTemplateId().orElse(null);
+            if (launchTemplateId == null && config.usesAmi()) {
+                return;
+            }
+        }
+        String templateId = launchTemplateId;
+        Supplier<String> tokens = () -> {
+            counters.call("Ec2.CreateFleet");
+            return tokenPrefix + "-" + (++tokenSequence);
+        };
+        FleetLauncher.Outcome outcome;
+        try {
+            outcome = launcher.launch(templateId == null ? launchTemplateName() : templateId, plan.launchUnits(),
+                    plan.onDemandUnits(), now, tokens);
+            throttleLevel = Math.max(0, throttleLevel - 1);
+        } catch (StageException e) {
+            handleFailure(e, now, messages);
+            return;
+        }
+        for (FleetApi.LaunchedInstance i : outcome.launched()) {
+            Agent a = new Agent(i.instanceId(), i.pool(), i.market(), now,
+                    config.executorsPerAgent() * config.weightOf(i.pool().instanceType()), false);
+            agents.put(a.instanceId(), a);
+            launched.add(a);
+            if (i.market() == Market.SPOT) {
+                counters.spotLaunches++;
+            } else {
+                counters.onDemandLaunches++;
+            }
+        }
+        counters.fallbackLaunches += outcome.fallbackUnits();
+        if (!outcome.launched().isEmpty()) {
+            // New instances: look for them (and for surprises) sooner.
+            reconcileInterval = RECONCILE_MIN;
+            nextReconcile = min(nextReconcile, now.plus(RECONCILE_MIN));
+        }
+        if (!outcome.cooled().isEmpty()) {
+            messages.add("No capacity in " + outcome.cooled() + ": left out for "
+                    + config.poolCooldown().toMinutes() + " min.");
+        }
+        if (outcome.fallbackUnits() > 0) {
+            messages.add("Spot could not supply " + outcome.fallbackUnits() + " agent(s): launched on demand.");
+        }
+        messages.addAll(outcome.problems());
+        outcome.limit().ifPresent(limit -> {
+            counters.launchErrors.merge(limit.code(), 1L, Long::sum);
+            launchesPausedUntil = now.plus(LIMIT_PAUSE);
+            pauseReason = "EC2 refused the launch with " + limit.code() + ": " + limit.message() + " "
+                    + LaunchErrors.limitHint(limit.code());
+            messages.add(pauseReason + " Launching pauses for " + LIMIT_PAUSE.toMinutes() + " min.");
+        });
+        if (outcome.missingUnits() > 0 && outcome.limit().isEmpty()) {
+            messages.add(outcome.missingUnits() + " agent(s) could not be launched now; the next step tries again.");
+        }
+    }
+
+    private String launchTemplateName() {
+        return config.launchTemplateName().orElse(null);
+    }
+
+    private void refreshSpotPrices(Instant now) {
+        boolean anySpot = agents.values().stream().anyMatch(a -> a.market() == Market.SPOT
+                && a.state() != AgentState.TERMINATED);
+        if (anySpot && spotPrices.stale(now) && now.isAfter(throttledUntil)) {
+            Set<String> types = new HashSet<>();
+            agents.values().forEach(a -> types.add(a.pool().instanceType()));
+            types.remove(Pool.ANY_TYPE);
+            if (!types.isEmpty()) {
+                callApi("Ec2.DescribeSpotPriceHistory", () -> {
+                    spotPrices.refresh(api, types, now);
+                    return true;
+                }, new ArrayList<>());
+            }
+        }
+    }
+
+    private void accrueSavings(Instant now) {
+        if (lastStep == null || !now.isAfter(lastStep)) {
+            return;
+        }
+        double hours = Duration.between(lastStep, now).toMillis() / 3_600_000.0;
+        for (Agent a : agents.values()) {
+            if (a.market() != Market.SPOT || a.state() == AgentState.TERMINATED) {
+                continue;
+            }
+            String type = a.pool().instanceType();
+            Optional<BigDecimal> od = onDemandPrices.pricePerHour(type);
+            Optional<BigDecimal> spot = spotPrices.pricePerHour(type);
+            if (od.isPresent() && spot.isPresent()) {
+                counters.savingsUsd += od.get().subtract(spot.get()).doubleValue() * hours;
+            }
+        }
+    }
+
+    /** Runs one API call; throttling and failures become messages and slow the engine down, never an exception. */
+    private <T> T callApi(String operation, Supplier<T> call, List<String> messages) {
+        counters.call(operation);
+        try {
+            T result = call.get();
+            throttleLevel = Math.max(0, throttleLevel - 1);
+            return result;
+        } catch (StageException e) {
+            handleFailure(e, clock.instant(), messages);
+            return null;
+        }
+    }
+
+    private void handleFailure(StageException e, Instant now, List<String> messages) {
+        if (e.getCause() != null && AwsErrors.isThrottling(e.getCause())) {
+            throttleLevel = Math.min(throttleLevel + 1, 6);
+            Duration pause = jittered(Duration.ofSeconds(10L << throttleLevel));
+            throttledUntil = now.plus(pause);
+            messages.add("EC2 throttled the cloud's calls (RequestLimitExceeded): pausing EC2 calls for "
+                    + pause.toSeconds() + " s.");
+        } else {
+            messages.add(e.describe());
+        }
+    }
+
+    private Duration jittered(Duration d) {
+        long ms = d.toMillis();
+        return Duration.ofMillis(ms / 2 + (long) (random.nextDouble() * (ms / 2.0)));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    /** For tests: the time of the next reconciliation. */
+    synchronized Instant nextReconcile() {
+        return nextReconcile;
+    }
+
+    Map<String, Agent> agentMap() {
+        return new HashMap<>(agents);
+    }
+}

@@ -1,0 +1,71 @@
+package io.jenkins.plugins.awsdelivery.core.spot;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What a Spot cloud has done, for its status page: agents by state and market, launches, interruptions, launch
+ * latency, estimated savings and API calls by operation.
+ */
+public record SpotMetrics(Map<AgentState, Integer> spotAgents, Map<AgentState, Integer> onDemandAgents,
+                          long spotLaunches, long onDemandLaunches, long fallbackLaunches, long interruptions,
+                          long rebalanceRecommendations, long lostAgents, long orphansTerminated,
+                          long launchP50Seconds, long launchP95Seconds, double estimatedSavingsUsd,
+                          Map<String, Long> apiCalls, Map<String, Long> launchErrors) {
+
+    static SpotMetrics of(Collection<Agent> agents, Counters c) {
+        Map<AgentState, Integer> spot = new EnumMap<>(AgentState.class);
+        Map<AgentState, Integer> onDemand = new EnumMap<>(AgentState.class);
+        for (Agent a : agents) {
+            (a.market() == Market.SPOT ? spot : onDemand).merge(a.state(), 1, Integer::sum);
+        }
+        List<Long> sorted = new ArrayList<>(c.latencies);
+        sorted.sort(null);
+        return new SpotMetrics(spot, onDemand, c.spotLaunches, c.onDemandLaunches, c.fallbackLaunches,
+                c.interruptions, c.rebalances, c.lost, c.orphans, percentile(sorted, 50), percentile(sorted, 95),
+                c.savingsUsd, new TreeMap<>(c.apiCalls), new TreeMap<>(c.launchErrors));
+    }
+
+    /** Total EC2 (and SQS) calls the engine made. */
+    public long totalApiCalls() {
+        return apiCalls.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static long percentile(List<Long> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+    }
+
+    /** The engine's running counts. */
+    static final class Counters {
+        long spotLaunches;
+        long onDemandLaunches;
+        long fallbackLaunches;
+        long interruptions;
+        long rebalances;
+        long lost;
+        long orphans;
+        double savingsUsd;
+        final List<Long> latencies = new ArrayList<>();
+        final Map<String, Long> apiCalls = new TreeMap<>();
+        final Map<String, Long> launchErrors = new TreeMap<>();
+
+        void latency(long seconds) {
+            if (latencies.size() >= 1000) {
+                latencies.remove(0);
+            }
+            latencies.add(seconds);
+        }
+
+        void call(String operation) {
+            apiCalls.merge(operation, 1L, Long::sum);
+        }
+    }
+}

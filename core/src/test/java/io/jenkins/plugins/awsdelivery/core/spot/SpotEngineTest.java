@@ -1,0 +1,377 @@
+package io.jenkins.plugins.awsdelivery.core.spot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jenkins.plugins.awsdelivery.core.aws.AwsClientFactory;
+import io.jenkins.plugins.awsdelivery.testing.FakeAwsServer.FakeError;
+import io.jenkins.plugins.awsdelivery.testing.FakeEc2;
+import io.jenkins.plugins.awsdelivery.testing.TestClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Scenarios of the engine against the scripted EC2 on 127.0.0.1, spoken to through the real SDK client. */
+class SpotEngineTest {
+
+    static final List<String> TYPES = List.of("m5.large", "m5a.large", "m6i.large", "c5.large", "c6i.large",
+            "r5.large");
+    static final List<String> SUBNETS = List.of("subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2",
+            "subnet-0ccccccccccccccc3");
+
+    private final TestClock clock = new TestClock(Instant.parse("2026-12-01T10:00:00Z"));
+    private FakeEc2 ec2;
+    private AwsClientFactory aws;
+
+    @BeforeEach
+    void start() {
+        ec2 = new FakeEc2(clock::instant);
+        aws = new AwsClientFactory(ec2.server().settings(FakeEc2.REGION));
+    }
+
+    @AfterEach
+    void stop() {
+        aws.close();
+        ec2.close();
+    }
+
+    static SpotFleetConfig.Builder config() {
+        return SpotFleetConfig.builder("linux-spot", "jenkins-test")
+                .launchTemplateId("lt-0123456789abcdef0")
+                .instanceTypes(TYPES.toArray(String[]::new))
+                .subnetIds(SUBNETS)
+                .capacity(0, 10, 0)
+                .executorsPerAgent(2)
+                .labels(Set.of("linux"))
+                .idleTimeout(Duration.ofMinutes(10));
+    }
+
+    private SpotEngine engine(SpotFleetConfig config) {
+        return new SpotEngine(config, new Ec2FleetApi(aws, clock), clock, new Random(7), new OnDemandPrices(Map.of()));
+    }
+
+    private static List<AgentReport> connected(SpotEngine engine, Map<String, Integer> busy) {
+        List<AgentReport> reports = new ArrayList<>();
+        for (Agent a : engine.agents()) {
+            reports.add(new AgentReport(a.instanceId(), true, busy.getOrDefault(a.instanceId(), 0)));
+        }
+        return reports;
+    }
+
+    @Test
+    void scalesFromZeroWithOneCreateFleetCarryingEveryPoolAndTagsTheInstances() {
+        SpotEngine engine = engine(config().build());
+
+        EngineStep step = engine.step(Demand.of("linux", 5), List.of());
+
+        assertThat(step.launched()).as("5 executors at 2 per agent").hasSize(3)
+                .allSatisfy(a -> assertThat(a.market()).isEqualTo(Market.SPOT));
+        assertThat(ec2.server().requests("CreateFleet")).hasSize(1);
+        Map<String, String> form = ec2.server().requests("CreateFleet").get(0).form();
+        assertThat(form).containsEntry("Type", "instant")
+                .containsEntry("SpotOptions.AllocationStrategy", "price-capacity-optimized")
+                .containsEntry("TargetCapacitySpecification.SpotTargetCapacity", "3")
+                .containsKey("LaunchTemplateConfigs.1.Overrides.18.SubnetId")
+                .doesNotContainKey("LaunchTemplateConfigs.1.Overrides.19.SubnetId");
+        assertThat(ec2.running()).hasSize(3).allSatisfy(i -> assertThat(i.tags())
+                .containsEntry(SpotFleetConfig.TAG_CONTROLLER, "jenkins-test")
+                .containsEntry(SpotFleetConfig.TAG_CLOUD, "linux-spot"));
+
+        EngineStep again = engine.step(Demand.of("linux", 5), List.of());
+        assertThat(again.launched()).as("the same queued work never launches twice").isEmpty();
+        assertThat(ec2.server().requests("CreateFleet")).hasSize(1);
+    }
+
+    @Test
+    void demandSpikeIsCappedAtTheMaximum() {
+        SpotEngine engine = engine(config().capacity(0, 4, 0).build());
+
+        EngineStep step = engine.step(Demand.of("linux", 50), List.of());
+
+        assertThat(step.launched()).hasSize(4);
+        assertThat(step.plan()).contains("capped at the maximum of 4");
+        assertThat(engine.step(Demand.of("linux", 80), List.of()).launched()).isEmpty();
+        assertThat(ec2.running()).hasSize(4);
+    }
+
+    @Test
+    void demandForOtherLabelsIsNotThisCloudsWork() {
+        SpotEngine engine = engine(config().build());
+
+        assertThat(engine.step(Demand.of("windows", 4), List.of()).launched()).isEmpty();
+        assertThat(ec2.server().requests("CreateFleet")).isEmpty();
+    }
+
+    @Test
+    void exhaustedPoolsCoolDownAndTheRestAreAskedAgain() {
+        for (String type : List.of("m5.large", "m5a.large", "m6i.large", "c5.large", "c6i.large")) {
+            SUBNETS.forEach(s -> ec2.spotCapacity(type, s, 0));
+        }
+        ec2.spotCapacity("r5.large", SUBNETS.get(0), 1).spotCapacity("r5.large", SUBNETS.get(1), 0)
+                .spotCapacity("r5.large", SUBNETS.get(2), 1);
+        SpotEngine engine = engine(config().onDemandFallback(false).build());
+
+        EngineStep step = engine.step(Demand.of("linux", 6), List.of());
+
+        assertThat(step.launched()).hasSize(2).allSatisfy(a -> assertThat(a.pool().instanceType())
+                .isEqualTo("r5.large"));
+        assertThat(step.messages()).anySatisfy(m -> assertThat(m).startsWith("No capacity in")
+                .contains("m5.large@subnet-0aaaaaaaaaaaaaaa1"));
+        assertThat(step.messages()).anySatisfy(m -> assertThat(m).contains("1 agent(s) could not be launched"));
+
+        // The retry in the same step found the two r5.large pools empty too: every pool cools down, and the
+        // next step asks EC2 nothing instead of asking for errors again.
+        ec2.server().clearRequests();
+        EngineStep next = engine.step(Demand.of("linux", 6), List.of());
+        assertThat(next.launched()).isEmpty();
+        assertThat(next.messages()).contains("Every Spot pool is cooling down after a capacity error.");
+        assertThat(ec2.server().requests("CreateFleet")).isEmpty();
+
+        // After the cooldown every pool is asked again.
+        clock.advance(Duration.ofMinutes(6));
+        ec2.server().clearRequests();
+        SUBNETS.forEach(s -> ec2.spotCapacity("m5.large", s, 10));
+        EngineStep cooled = engine.step(Demand.of("linux", 10), List.of());
+        assertThat(ec2.server().requests("CreateFleet").get(0).form())
+                .containsKey("LaunchTemplateConfigs.1.Overrides.18.SubnetId");
+        assertThat(cooled.launched()).hasSize(3).allSatisfy(a -> assertThat(a.pool().instanceType())
+                .isEqualTo("m5.large"));
+    }
+
+    @Test
+    void whatSpotCannotSupplyIsLaunchedOnDemandAndReportedAsSuch() {
+        ec2.defaultCapacity(0);
+        for (String type : TYPES) {
+            SUBNETS.forEach(s -> ec2.onDemandCapacity(type, s, 10));
+        }
+        SpotEngine engine = engine(config().build());
+
+        EngineStep step = engine.step(Demand.of("linux", 4), List.of());
+
+        assertThat(step.launched()).hasSize(2).allSatisfy(a -> assertThat(a.market()).isEqualTo(Market.ON_DEMAND));
+        assertThat(step.messages()).contains("Spot could not supply 2 agent(s): launched on demand.");
+        assertThat(ec2.running()).allSatisfy(i -> assertThat(i.lifecycle()).isEqualTo("on-demand"));
+        assertThat(engine.metrics().fallbackLaunches()).isEqualTo(2);
+        assertThat(engine.metrics().onDemandLaunches()).isEqualTo(2);
+    }
+
+    @Test
+    void onDemandBaseLaunchesTheFirstAgentsOnDemand() {
+        SpotEngine engine = engine(config().capacity(0, 10, 1).build());
+
+        EngineStep step = engine.step(Demand.of("linux", 6), List.of());
+
+        assertThat(step.launched().stream().filter(a -> a.market() == Market.ON_DEMAND)).hasSize(1);
+        assertThat(step.launched().stream().filter(a -> a.market() == Market.SPOT)).hasSize(2);
+    }
+
+    @Test
+    void vcpuLimitIsAClearErrorThatStopsRetrying() {
+        ec2.limit("VcpuLimitExceeded", 2);
+        SpotEngine engine = engine(config().build());
+
+        EngineStep step = engine.step(Demand.of("linux", 10), List.of());
+
+        assertThat(step.launched()).hasSize(2);
+        assertThat(step.messages()).anySatisfy(m -> assertThat(m).contains("VcpuLimitExceeded")
+                .contains("Service Quotas").contains("Launching pauses for 15 min"));
+        assertThat(engine.pausedBecause()).isPresent();
+        assertThat(engine.metrics().launchErrors()).containsEntry("VcpuLimitExceeded", 1L);
+        int calls = ec2.server().requests("CreateFleet").size();
+        assertThat(calls).as("no retry and no on-demand fallback after a limit").isEqualTo(1);
+
+        clock.advance(Duration.ofMinutes(1));
+        EngineStep later = engine.step(Demand.of("linux", 10), List.of());
+        assertThat(later.launched()).isEmpty();
+        assertThat(later.plan()).contains("launching paused").contains("VcpuLimitExceeded");
+        assertThat(ec2.server().requests("CreateFleet")).hasSize(calls);
+    }
+
+    @Test
+    void throttlingPausesEveryEc2CallAndBacksOff() {
+        SpotEngine engine = engine(config().build());
+        // The SDK retries throttling itself (standard mode, 3 attempts): make all of them fail.
+        ec2.server().failNext("CreateFleet", 3, FakeError.throttling("RequestLimitExceeded"));
+
+        EngineStep step = engine.step(Demand.of("linux", 2), List.of());
+
+        assertThat(step.launched()).isEmpty();
+        assertThat(step.messages()).anySatisfy(m -> assertThat(m).contains("throttled").contains("pausing EC2 calls"));
+        ec2.server().clearRequests();
+        clock.advance(Duration.ofSeconds(4));
+        EngineStep paused = engine.step(Demand.of("linux", 2), List.of());
+        assertThat(paused.plan()).contains("because EC2 throttled");
+        assertThat(ec2.server().requests()).as("no EC2 call while paused").isEmpty();
+
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(engine.step(Demand.of("linux", 2), List.of()).launched()).hasSize(1);
+    }
+
+    @Test
+    void interruptionNoticeDrainsTheAgentAndLaunchesAReplacementBeforeTheTwoMinutesEnd() {
+        SpotEngine engine = engine(config().build());
+        engine.step(Demand.of("linux", 2), List.of());
+        Agent agent = engine.agents().get(0);
+        engine.step(Demand.none(), connected(engine, Map.of(agent.instanceId(), 2)));
+
+        Instant at = clock.instant();
+        List<Interruption> interruptions = engine.onNotices(List.of(new InterruptionNotice(agent.instanceId(),
+                NoticeKind.INTERRUPTION, "terminate", at.plusSeconds(120), "imds")));
+
+        assertThat(interruptions).singleElement().satisfies(i -> {
+            assertThat(i.workAtRisk()).isTrue();
+            assertThat(i.busyExecutors()).isEqualTo(2);
+            assertThat(i.reason()).contains("Spot interruption").contains(agent.instanceId());
+        });
+        assertThat(agent.acceptingWork()).isFalse();
+        // Its two builds are rerun (Pipeline retry): they are queued again, and a replacement launches at once.
+        clock.advance(Duration.ofSeconds(10));
+        EngineStep step = engine.step(Demand.of("linux", 2), connected(engine, Map.of(agent.instanceId(), 2)));
+        assertThat(step.launched()).hasSize(1);
+        assertThat(clock.instant()).isBefore(at.plusSeconds(120));
+        assertThat(engine.metrics().interruptions()).isEqualTo(1);
+
+        // The same notice again (IMDS keeps answering it) changes nothing.
+        assertThat(engine.onNotices(List.of(new InterruptionNotice(agent.instanceId(), NoticeKind.INTERRUPTION,
+                "terminate", at.plusSeconds(120), "imds")))).isEmpty();
+
+        // Once its work is gone the drained agent is terminated, and never before.
+        clock.advance(Duration.ofSeconds(10));
+        EngineStep after = engine.step(Demand.none(), List.of(new AgentReport(agent.instanceId(), true, 0)));
+        assertThat(after.terminated()).extracting(Agent::instanceId).containsExactly(agent.instanceId());
+    }
+
+    @Test
+    void rebalanceRecommendationMovesNewWorkAwayWithoutKillingRunningWork() {
+        SpotEngine engine = engine(config().build());
+        engine.step(Demand.of("linux", 2), List.of());
+        Agent agent = engine.agents().get(0);
+        engine.step(Demand.none(), connected(engine, Map.of(agent.instanceId(), 1)));
+
+        List<Interruption> i = engine.onNotices(List.of(new InterruptionNotice(agent.instanceId(),
+                NoticeKind.REBALANCE, "", clock.instant(), "sqs")));
+
+        assertThat(i).singleElement().satisfies(x -> assertThat(x.workAtRisk()).isFalse());
+        assertThat(agent.state()).isEqualTo(AgentState.DRAINING);
+        EngineStep step = engine.step(Demand.of("linux", 1), connected(engine, Map.of(agent.instanceId(), 1)));
+        assertThat(step.launched()).as("queued work gets a new agent").hasSize(1);
+        assertThat(step.terminated()).as("its running build goes on").isEmpty();
+        // An interruption after the recommendation is still reported.
+        assertThat(engine.onNotices(List.of(new InterruptionNotice(agent.instanceId(), NoticeKind.INTERRUPTION,
+                "terminate", clock.instant().plusSeconds(120), "sqs")))).hasSize(1);
+        assertThat(engine.metrics().rebalanceRecommendations()).isEqualTo(1);
+    }
+
+    @Test
+    void idleScaleInRetiresFirstAndNeverTerminatesABusyAgent() {
+        SpotEngine engine = engine(config().capacity(1, 10, 0).build());
+        engine.step(Demand.of("linux", 6), List.of());
+        List<Agent> agents = engine.agents();
+        assertThat(agents).hasSize(3);
+        String busy = agents.get(0).instanceId();
+        engine.step(Demand.none(), connected(engine, Map.of(busy, 1)));
+
+        clock.advance(Duration.ofMinutes(11));
+        EngineStep retire = engine.step(Demand.none(), connected(engine, Map.of(busy, 1)));
+        assertThat(retire.retiring()).as("idle past the timeout, keeping the minimum of 1 (the busy one)")
+                .hasSize(2).noneMatch(a -> a.instanceId().equals(busy));
+        assertThat(retire.terminated()).as("retiring first: Jenkins takes them offline").isEmpty();
+
+        // A build reached one of them before it went offline: it stays.
+        String raced = retire.retiring().get(0).instanceId();
+        clock.advance(Duration.ofSeconds(10));
+        EngineStep next = engine.step(Demand.none(), connected(engine, Map.of(busy, 1, raced, 1)));
+        assertThat(next.terminated()).extracting(Agent::instanceId)
+                .containsExactly(retire.retiring().get(1).instanceId());
+        assertThat(engine.agent(raced).orElseThrow().state()).isEqualTo(AgentState.ONLINE);
+        assertThat(ec2.instance(busy).stateName()).isNotEqualTo("terminated");
+        assertThat(ec2.instance(raced).stateName()).isNotEqualTo("terminated");
+    }
+
+    @Test
+    void idleAgentsStayWhileTheQueueNeedsThem() {
+        SpotEngine engine = engine(config().build());
+        engine.step(Demand.of("linux", 2), List.of());
+        engine.step(Demand.none(), connected(engine, Map.of()));
+        clock.advance(Duration.ofMinutes(11));
+
+        EngineStep step = engine.step(Demand.of("linux", 2), connected(engine, Map.of()));
+
+        assertThat(step.retiring()).isEmpty();
+    }
+
+    @Test
+    void reconciliationAdoptsForgottenInstancesAndTerminatesOrphansThatNeverConnect() {
+        Map<String, String> ours = Map.of(SpotFleetConfig.TAG_CONTROLLER, "jenkins-test",
+                SpotFleetConfig.TAG_CLOUD, "linux-spot");
+        String forgotten = ec2.addInstance("m5.large", SUBNETS.get(0), "spot", ours, clock.instant());
+        String orphan = ec2.addInstance("c5.large", SUBNETS.get(1), "spot", ours, clock.instant());
+        String busyOrphan = ec2.addInstance("c5.large", SUBNETS.get(2), "spot", ours, clock.instant());
+        String someoneElses = ec2.addInstance("m5.large", SUBNETS.get(0), "spot",
+                Map.of(SpotFleetConfig.TAG_CONTROLLER, "other-jenkins", SpotFleetConfig.TAG_CLOUD, "linux-spot"),
+                clock.instant());
+        SpotEngine engine = engine(config().build());
+
+        EngineStep first = engine.step(Demand.none(), List.of());
+
+        assertThat(first.adopted()).extracting(Agent::instanceId)
+                .containsExactlyInAnyOrder(forgotten, orphan, busyOrphan);
+        assertThat(first.adopted()).allSatisfy(a -> assertThat(a.adopted()).isTrue());
+        // The forgotten one connects; the orphan never does; the other has work (it connected and got a build).
+        clock.advance(Duration.ofMinutes(11));
+        EngineStep later = engine.step(Demand.none(), List.of(new AgentReport(forgotten, true, 1),
+                new AgentReport(busyOrphan, false, 1)));
+        assertThat(later.terminated()).extracting(Agent::instanceId).containsExactly(orphan);
+        assertThat(later.messages()).anySatisfy(m -> assertThat(m).contains(orphan).contains("did not connect"));
+        assertThat(ec2.instance(someoneElses).stateName()).isEqualTo("running");
+        assertThat(ec2.instance(busyOrphan).stateName()).isEqualTo("running");
+        assertThat(engine.metrics().orphansTerminated()).isEqualTo(1);
+    }
+
+    @Test
+    void reconciliationReportsInstancesThatVanishedAndBacksOffWhileNothingChanges() {
+        SpotEngine engine = engine(config().build());
+        engine.step(Demand.of("linux", 2), List.of());
+        Agent agent = engine.agents().get(0);
+        engine.step(Demand.none(), connected(engine, Map.of(agent.instanceId(), 1)));
+
+        ec2.interrupt(agent.instanceId());
+        clock.advance(Duration.ofMinutes(6));
+        EngineStep step = engine.step(Demand.none(), connected(engine, Map.of(agent.instanceId(), 1)));
+
+        assertThat(step.lost()).extracting(Agent::instanceId).containsExactly(agent.instanceId());
+        assertThat(step.messages()).anySatisfy(m -> assertThat(m).contains("terminated outside this cloud"));
+
+        // With nothing changing, DescribeInstances runs less and less often.
+        ec2.server().clearRequests();
+        for (int i = 0; i < 6 * 60; i++) { // one step every 10 s for one hour
+            clock.advance(Duration.ofSeconds(10));
+            engine.step(Demand.none(), List.of());
+        }
+        assertThat(ec2.server().requests("DescribeInstances").size()).isBetween(2, 6);
+    }
+
+    @Test
+    void estimatesSavingsFromCachedSpotPricesAndCountsApiCallsByOperation() {
+        ec2.spotPrice("m5.large", "eu-west-1a", "0.036").spotPrice("m5.large", "eu-west-1b", "0.040");
+        SpotEngine engine = engine(config().instanceTypes("m5.large").build());
+        engine.step(Demand.of("linux", 2), List.of());
+        for (int i = 0; i < 360; i++) {
+            clock.advance(Duration.ofSeconds(10));
+            engine.step(Demand.none(), connected(engine, Map.of(engine.agents().get(0).instanceId(), 1)));
+        }
+
+        SpotMetrics m = engine.metrics();
+        // One hour of an m5.large at 0.038 instead of 0.096.
+        assertThat(m.estimatedSavingsUsd()).isBetween(0.055, 0.06);
+        assertThat(m.apiCalls()).containsEntry("Ec2.CreateFleet", 1L).containsKey("Ec2.DescribeInstances");
+        assertThat(m.apiCalls().get("Ec2.DescribeSpotPriceHistory")).as("cached for an hour").isBetween(1L, 2L);
+        assertThat(m.spotAgents()).containsEntry(AgentState.ONLINE, 1);
+    }
+}
