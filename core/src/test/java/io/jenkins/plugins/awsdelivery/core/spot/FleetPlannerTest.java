@@ -1,0 +1,94 @@
+package io.jenkins.plugins.awsdelivery.core.spot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FleetPlannerTest {
+
+    private final Instant now = Instant.parse("2026-12-01T10:00:00Z");
+    private final FleetPlanner planner = new FleetPlanner();
+
+    private static SpotFleetConfig config(int min, int max, int onDemandBase) {
+        return SpotEngineTest.config().capacity(min, max, onDemandBase).build();
+    }
+
+    private Agent agent(String id, Market market, AgentState state, int busy, Duration idleFor) {
+        Agent a = new Agent(id, new Pool("m5.large", "subnet-0aaaaaaaaaaaaaaa1"), market, now.minusSeconds(3600),
+                2, false);
+        a.report(new AgentReport(id, true, busy), now.minus(idleFor));
+        a.state(state);
+        return a;
+    }
+
+    @Test
+    void launchingCapacityCountsAgainstTheQueue() {
+        List<Agent> agents = new ArrayList<>();
+        Agent launching = new Agent("i-1", new Pool("m5.large", "subnet-0aaaaaaaaaaaaaaa1"), Market.SPOT, now, 2,
+                false);
+        agents.add(launching);
+
+        FleetPlanner.Plan plan = planner.plan(config(0, 10, 0), Demand.of("linux", 5), agents, now);
+
+        assertThat(plan.launchUnits()).as("5 queued - 2 launching = 3 executors = 2 agents").isEqualTo(2);
+    }
+
+    @Test
+    void drainingAgentsDoNotCountSoTheirWorkGetsAReplacement() {
+        List<Agent> agents = List.of(agent("i-1", Market.SPOT, AgentState.DRAINING, 2, Duration.ZERO));
+
+        assertThat(planner.plan(config(0, 10, 0), Demand.of("linux", 2), agents, now).launchUnits()).isEqualTo(1);
+    }
+
+    @Test
+    void minimumIsKeptWithoutDemand() {
+        assertThat(planner.plan(config(2, 10, 0), Demand.none(), List.of(), now).launchUnits()).isEqualTo(2);
+    }
+
+    @Test
+    void onDemandBaseComesFirst() {
+        FleetPlanner.Plan plan = planner.plan(config(0, 10, 2), Demand.of("", 10), List.of(), now);
+
+        assertThat(plan.launchUnits()).isEqualTo(5);
+        assertThat(plan.onDemandUnits()).isEqualTo(2);
+    }
+
+    @Test
+    void retiresOnDemandAboveTheBaseFirstThenSpotAndNeverBusyOrRecentlyUsedAgents() {
+        List<Agent> agents = List.of(
+                agent("i-spot-old", Market.SPOT, AgentState.ONLINE, 0, Duration.ofMinutes(30)),
+                agent("i-od", Market.ON_DEMAND, AgentState.ONLINE, 0, Duration.ofMinutes(15)),
+                agent("i-busy", Market.SPOT, AgentState.ONLINE, 1, Duration.ofMinutes(60)),
+                agent("i-recent", Market.SPOT, AgentState.ONLINE, 0, Duration.ofMinutes(2)));
+
+        FleetPlanner.Plan plan = planner.plan(config(1, 10, 0), Demand.none(), agents, now);
+
+        assertThat(plan.retire()).extracting(Agent::instanceId).containsExactly("i-od", "i-spot-old");
+    }
+
+    @Test
+    void theOnDemandBaseRetiresLast() {
+        List<Agent> agents = List.of(
+                agent("i-od", Market.ON_DEMAND, AgentState.ONLINE, 0, Duration.ofMinutes(30)),
+                agent("i-spot", Market.SPOT, AgentState.ONLINE, 0, Duration.ofMinutes(15)));
+
+        FleetPlanner.Plan plan = planner.plan(config(1, 10, 1), Demand.none(), agents, now);
+
+        assertThat(plan.retire()).extracting(Agent::instanceId).containsExactly("i-spot");
+    }
+
+    @Test
+    void samePlanForTheSameInputs() {
+        List<Agent> agents = List.of(agent("i-1", Market.SPOT, AgentState.ONLINE, 1, Duration.ZERO));
+        FleetPlanner.Plan a = planner.plan(config(0, 3, 0), Demand.of("linux", 9), agents, now);
+        FleetPlanner.Plan b = planner.plan(config(0, 3, 0), Demand.of("linux", 9), agents, now);
+
+        assertThat(a).isEqualTo(b);
+        assertThat(a.launchUnits()).isEqualTo(2);
+        assertThat(a.reason()).contains("capped at the maximum of 3");
+    }
+}

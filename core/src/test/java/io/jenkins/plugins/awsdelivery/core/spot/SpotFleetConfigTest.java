@@ -1,0 +1,56 @@
+package io.jenkins.plugins.awsdelivery.core.spot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jenkins.plugins.awsdelivery.core.StageException;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SpotFleetConfigTest {
+
+    @Test
+    void sixTypesInThreeZonesMakeEighteenPoolsWithWeights() {
+        SpotFleetConfig c = SpotEngineTest.config().instanceTypes("m5.large", "m5a.large", "m6i.large",
+                "c5.large", "c6i.large", "m5.2xlarge:4").build();
+
+        assertThat(c.pools()).hasSize(18);
+        assertThat(c.weightOf("m5.2xlarge")).isEqualTo(4);
+        assertThat(c.instanceTags()).containsEntry(SpotFleetConfig.TAG_CLOUD, "linux-spot")
+                .containsEntry("Name", "jenkins-agent-linux-spot");
+        assertThat(c.allocationStrategy()).isEqualTo(AllocationStrategy.PRICE_CAPACITY_OPTIMIZED);
+        assertThat(c.onDemandFallback()).isTrue();
+    }
+
+    @Test
+    void attributeBasedSelectionIsOnePoolPerSubnet() {
+        SpotFleetConfig c = SpotEngineTest.config().instanceTypes(List.of())
+                .instanceRequirements(new InstanceRequirementsSpec(2, 8, 4096, 0)).build();
+
+        assertThat(c.pools()).hasSize(3).allSatisfy(p -> assertThat(p.instanceType()).isEqualTo(Pool.ANY_TYPE));
+    }
+
+    @Test
+    void wrongInputIsNamedWithWhatToDo() {
+        assertThatThrownBy(() -> SpotEngineTest.config().instanceTypes("m5.large", "m5.large").build())
+                .hasMessageContaining("listed twice");
+        assertThatThrownBy(() -> SpotEngineTest.config().instanceTypes("large").build())
+                .isInstanceOf(StageException.class).hasMessageContaining("'large' is not an EC2 instance type");
+        assertThatThrownBy(() -> SpotEngineTest.config().subnetIds(List.of("subnet-xyz")).build())
+                .hasMessageContaining("'subnet-xyz' is not a subnet ID");
+        assertThatThrownBy(() -> SpotEngineTest.config().capacity(5, 2, 0).build())
+                .hasMessageContaining("minimum 5 and maximum 2");
+        assertThatThrownBy(() -> SpotEngineTest.config().launchTemplateId(null).build())
+                .satisfies(e -> assertThat(((StageException) e).hint()).contains("launch template ID or name"));
+        assertThatThrownBy(() -> SpotEngineTest.config().maxSpotPrice(BigDecimal.ZERO).build())
+                .hasMessageContaining("not positive");
+        assertThatThrownBy(() -> SpotEngineTest.config().tags(Map.of("aws:x", "y")).build())
+                .hasMessageContaining("'aws:x' cannot be used");
+        assertThatThrownBy(() -> AllocationStrategy.parse("cheapest"))
+                .hasMessageContaining("'cheapest'").satisfies(e -> assertThat(((StageException) e).hint())
+                        .contains("price-capacity-optimized, capacity-optimized, lowest-price"));
+        assertThat(AllocationStrategy.parse("CAPACITY_OPTIMIZED")).isEqualTo(AllocationStrategy.CAPACITY_OPTIMIZED);
+    }
+}
