@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             EcsForceDeployCommand.class,
             HealthGateCommand.class,
+            PxSnapshotCommand.class,
             TrivyToSecurityHubCommand.class
         },
         footer = {"", "Exit codes:",
