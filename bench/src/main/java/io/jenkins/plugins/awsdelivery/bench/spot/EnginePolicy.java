@@ -1,0 +1,132 @@
+package io.jenkins.plugins.awsdelivery.bench.spot;
+
+import io.jenkins.plugins.awsdelivery.core.spot.AgentReport;
+import io.jenkins.plugins.awsdelivery.core.spot.Demand;
+import io.jenkins.plugins.awsdelivery.core.spot.EngineStep;
+import io.jenkins.plugins.awsdelivery.core.spot.Interruption;
+import io.jenkins.plugins.awsdelivery.core.spot.InterruptionNotice;
+import io.jenkins.plugins.awsdelivery.core.spot.NoticeKind;
+import io.jenkins.plugins.awsdelivery.core.spot.OnDemandPrices;
+import io.jenkins.plugins.awsdelivery.core.spot.SpotEngine;
+import io.jenkins.plugins.awsdelivery.core.spot.SpotFleetConfig;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * This project's engine, driven the way the Jenkins cloud drives it: a step every 10 seconds with the queue and the
+ * agents; notices read by each agent from instance metadata (every 5 seconds, no AWS call); inbound agents connect
+ * 5 to 15 seconds after boot. Under an interruption warning, a build that cannot finish before the instance goes
+ * is reported as interrupted at once, so its rerun starts on the replacement instead of two minutes later.
+ */
+final class EnginePolicy implements Simulation.Policy {
+
+    private final String name;
+    private final Simulation sim;
+    private final SimulatedFleetApi api;
+    private final SpotEngine engine;
+    private final Random random;
+    private final Map<String, SimInstance> byId = new HashMap<>();
+    private final List<SpotMarketModel.Notice> imds = new ArrayList<>();
+
+    EnginePolicy(String name, Simulation sim, SpotFleetConfig config, long seed) {
+        this.name = name;
+        this.sim = sim;
+        this.random = new Random(seed);
+        this.api = new SimulatedFleetApi(sim.market, sim.clock, sim.boot, this::launched, this::terminated);
+        this.engine = new SpotEngine(config, api, sim.clock, new Random(seed + 1), new OnDemandPrices(Map.of()));
+    }
+
+    private void launched(SimInstance i) {
+        byId.put(i.id, i);
+        sim.instances.add(i);
+        sim.connectAt(i, i.bootedAt + 5 + random.nextInt(11));
+    }
+
+    private void terminated(SimInstance i) {
+        sim.kill(i, sim.clock.now());
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void tick(long now) {
+        deliverNotices(now);
+        List<AgentReport> reports = new ArrayList<>();
+        for (SimInstance i : sim.instances) {
+            if (byId.containsKey(i.id)) {
+                reports.add(new AgentReport(i.id, i.connected(now), i.running.size()));
+            }
+        }
+        EngineStep step = engine.step(Demand.of("linux", sim.queue.size()), reports);
+        step.retiring().forEach(a -> {
+            SimInstance i = byId.get(a.instanceId());
+            if (i != null) {
+                i.acceptingWork = false;
+            }
+        });
+        step.lost().forEach(a -> forget(a.instanceId()));
+        step.terminated().forEach(a -> forget(a.instanceId()));
+        byId.values().removeIf(i -> {
+            if (!i.alive) {
+                api.forget(i);
+                return true;
+            }
+            return false;
+        });
+    }
+
+    private void forget(String id) {
+        SimInstance i = byId.remove(id);
+        if (i != null) {
+            api.forget(i);
+        }
+    }
+
+    @Override
+    public void onNotice(SpotMarketModel.Notice notice, long now) {
+        // Each agent polls IMDS every 5 s: the notice arrives 0 to 5 s after EC2 posts it.
+        imds.add(new SpotMarketModel.Notice(now + random.nextInt(6), notice.instance(), notice.interruption()));
+    }
+
+    private void deliverNotices(long now) {
+        List<InterruptionNotice> due = new ArrayList<>();
+        imds.removeIf(n -> {
+            if (n.at() > now) {
+                return false;
+            }
+            if (n.instance().alive) {
+                due.add(new InterruptionNotice(n.instance().id, n.interruption() ? NoticeKind.INTERRUPTION
+                        : NoticeKind.REBALANCE, n.interruption() ? "terminate" : "",
+                        SimClock.EPOCH.plusSeconds(n.instance().terminatesAt), "imds"));
+            }
+            return true;
+        });
+        for (Interruption i : engine.onNotices(due)) {
+            SimInstance instance = byId.get(i.agent().instanceId());
+            if (instance == null) {
+                continue;
+            }
+            instance.acceptingWork = false;
+            if (i.notice().kind() == NoticeKind.INTERRUPTION) {
+                long end = instance.terminatesAt;
+                for (SimBuild b : new ArrayList<>(instance.running)) {
+                    if (b.finishesAt() > end - 10) {
+                        instance.running.remove(b);
+                        sim.interrupt(b, now);
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public Map<String, Long> apiCalls() {
+        return engine.metrics().apiCalls();
+    }
+}

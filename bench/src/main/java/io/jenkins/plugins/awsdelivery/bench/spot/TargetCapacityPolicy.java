@@ -1,0 +1,115 @@
+package io.jenkins.plugins.awsdelivery.bench.spot;
+
+import io.jenkins.plugins.awsdelivery.core.spot.Market;
+import io.jenkins.plugins.awsdelivery.core.spot.Pool;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+
+/**
+ * A model of the target-capacity approach: one EC2 Fleet of type maintain (the same 18 pools, capacity-optimized)
+ * whose target the plugin raises to cover the queue and lowers when it removes an idle agent.
+ *
+ * <ul>
+ *   <li>Every 10 s the plugin reads the fleet's state: DescribeFleets, DescribeFleetInstances and DescribeInstances
+ *       (3 calls); it raises the target with ModifyFleet; it removes an idle agent with ModifyFleet and
+ *       TerminateInstances one cycle later, while Jenkins can still give that agent a build (the race).</li>
+ *   <li>EC2 fulfils the target every 30 s from pools with free capacity; when none has any it waits (no
+ *       on-demand fallback).</li>
+ *   <li>A new instance becomes an agent at the first cycle after it has booted, and connects over SSH 20 to 40 s
+ *       later.</li>
+ *   <li>Interruption notices are not read: an agent is seen only when it disappears, its builds are rerun from the
+ *       start, and the fleet replaces the capacity at its next evaluation.</li>
+ * </ul>
+ */
+final class TargetCapacityPolicy implements Simulation.Policy {
+
+    private final Simulation sim;
+    private final int max;
+    private final int executors;
+    private final long idleTimeout;
+    private final Random random;
+    private final Map<String, Long> calls = new TreeMap<>();
+    private int target;
+
+    TargetCapacityPolicy(Simulation sim, int max, int executors, long idleTimeoutSeconds, long seed) {
+        this.sim = sim;
+        this.max = max;
+        this.executors = executors;
+        this.idleTimeout = idleTimeoutSeconds;
+        this.random = new Random(seed);
+    }
+
+    private void count(String op, int n) {
+        calls.merge("Ec2." + op, (long) n, Long::sum);
+    }
+
+    @Override
+    public String name() {
+        return "target-capacity model";
+    }
+
+    @Override
+    public void tick(long now) {
+        count("DescribeFleets", 1);
+        count("DescribeFleetInstances", 1);
+        count("DescribeInstances", 1);
+        int busy = 0;
+        for (SimInstance i : sim.instances) {
+            busy += i.running.size();
+            if (i.connectedAt < 0 && i.bootedAt <= now) {
+                sim.connectAt(i, now + 20 + random.nextInt(21));
+            }
+        }
+        int needed = (int) Math.ceil((busy + sim.queue.size()) / (double) executors);
+        if (needed > target && target < max) {
+            target = Math.min(max, needed);
+            count("ModifyFleet", 1);
+        }
+        if (sim.queue.isEmpty()) {
+            for (SimInstance i : sim.instances) {
+                if (i.scaleInAt < 0 && i.connected(now) && i.running.isEmpty() && now - i.idleSince >= idleTimeout
+                        && now - i.connectedAt >= idleTimeout) {
+                    i.scaleInAt = now + 10;
+                    target = Math.max(0, target - 1);
+                    count("ModifyFleet", 1);
+                    count("TerminateInstances", 1);
+                }
+            }
+        }
+        if (now % 30 == 0) {
+            fulfil(now);
+        }
+    }
+
+    /** EC2's side of a maintain fleet: launch what the target misses from pools that have capacity. */
+    private void fulfil(long now) {
+        long alive = sim.instances.stream().filter(i -> i.scaleInAt < 0).count();
+        for (long missing = target - alive; missing > 0; missing--) {
+            Pool best = null;
+            int bestFree = 0;
+            for (Pool p : sim.market.pools.keySet()) {
+                int free = sim.market.free(p);
+                if (free > bestFree) {
+                    best = p;
+                    bestFree = free;
+                }
+            }
+            if (best == null) {
+                return;
+            }
+            SimInstance i = sim.market.launch(best, Market.SPOT, now, executors, sim.boot.seconds());
+            sim.instances.add(i);
+        }
+    }
+
+    @Override
+    public void onNotice(SpotMarketModel.Notice notice, long now) {
+        // Not read: the agent is noticed only when it disappears.
+    }
+
+    @Override
+    public Map<String, Long> apiCalls() {
+        return calls;
+    }
+}
