@@ -123,6 +123,12 @@ public final class FakeEc2 implements AutoCloseable {
         return instances.get(id);
     }
 
+    /** The private address the fake gives an instance. */
+    public static String privateIp(String instanceId) {
+        int n = Integer.parseInt(instanceId.substring(instanceId.length() - 4), 16);
+        return "10.8." + (n / 250) + "." + (n % 250 + 4);
+    }
+
     private String newId() {
         return String.format("i-%017x", nextId++);
     }
@@ -239,9 +245,21 @@ public final class FakeEc2 implements AutoCloseable {
                 }
             }
         });
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        r.form().forEach((k, v) -> {
+            if (k.startsWith("InstanceId.")) {
+                ids.add(v);
+            }
+        });
+        for (String id : ids) {
+            if (!instances.containsKey(id)) {
+                throw new FakeAwsServer.ErrorReply(new FakeAwsServer.FakeError(400, "InvalidInstanceID.NotFound",
+                        "The instance ID '" + id + "' does not exist"));
+            }
+        }
         StringBuilder items = new StringBuilder();
         for (FakeInstance i : instances.values()) {
-            boolean match = true;
+            boolean match = ids.isEmpty() || ids.contains(i.id());
             for (Map.Entry<Integer, String> f : names.entrySet()) {
                 List<String> allowed = values.getOrDefault(f.getKey(), List.of());
                 String name = f.getValue();
@@ -258,6 +276,7 @@ public final class FakeEc2 implements AutoCloseable {
             items.append("<item><reservationId>r-").append(i.id()).append("</reservationId><instancesSet><item>")
                     .append("<instanceId>").append(i.id()).append("</instanceId><instanceType>").append(i.type())
                     .append("</instanceType><subnetId>").append(i.subnet()).append("</subnetId>")
+                    .append("<privateIpAddress>").append(privateIp(i.id())).append("</privateIpAddress>")
                     .append(i.lifecycle().equals("spot") ? "<instanceLifecycle>spot</instanceLifecycle>" : "")
                     .append("<launchTime>").append(i.launchTime()).append("</launchTime><instanceState><code>16")
                     .append("</code><name>").append(i.stateName()).append("</name></instanceState><tagSet>")

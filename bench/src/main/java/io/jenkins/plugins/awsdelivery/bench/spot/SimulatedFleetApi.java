@@ -96,11 +96,22 @@ final class SimulatedFleetApi implements FleetApi {
         List<ManagedInstance> out = new ArrayList<>();
         for (SimInstance i : byId.values()) {
             if (i.alive) {
-                out.add(new ManagedInstance(i.id, i.pool, i.market, SimClock.EPOCH.plusSeconds(i.launchedAt),
-                        "running"));
+                out.add(managed(i));
             }
         }
         return out;
+    }
+
+    private static ManagedInstance managed(SimInstance i) {
+        return new ManagedInstance(i.id, i.pool, i.market, SimClock.EPOCH.plusSeconds(i.launchedAt), "running",
+                "10.0.0.1", Map.of());
+    }
+
+    @Override
+    public Optional<ManagedInstance> describeInstance(String instanceId) {
+        count("DescribeInstances");
+        SimInstance i = byId.get(instanceId);
+        return i == null || !i.alive ? Optional.empty() : Optional.of(managed(i));
     }
 
     @Override

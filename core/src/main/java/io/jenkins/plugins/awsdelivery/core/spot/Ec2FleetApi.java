@@ -140,10 +140,28 @@ public final class Ec2FleetApi implements FleetApi {
     }
 
     private static ManagedInstance managed(Instance i) {
+        java.util.Map<String, String> tags = new java.util.LinkedHashMap<>();
+        i.tags().forEach(t -> tags.put(t.key(), t.value()));
         return new ManagedInstance(i.instanceId(), new Pool(i.instanceTypeAsString(),
                 i.subnetId() == null ? "subnet-unknown" : i.subnetId()),
                 Market.fromLifecycle(i.instanceLifecycleAsString()), i.launchTime(),
-                i.state() == null ? "unknown" : i.state().nameAsString());
+                i.state() == null ? "unknown" : i.state().nameAsString(), i.privateIpAddress(), tags);
+    }
+
+    @Override
+    public Optional<ManagedInstance> describeInstance(String instanceId) {
+        try {
+            List<ManagedInstance> found = new ArrayList<>();
+            aws.call("ec2:DescribeInstances", () -> ec2().describeInstances(r -> r.instanceIds(instanceId)))
+                    .reservations().forEach(res -> res.instances().forEach(i -> found.add(managed(i))));
+            return found.stream().findFirst();
+        } catch (io.jenkins.plugins.awsdelivery.core.StageException e) {
+            if (e.getCause() instanceof AwsServiceException ase && ase.awsErrorDetails() != null
+                    && String.valueOf(ase.awsErrorDetails().errorCode()).startsWith("InvalidInstanceID")) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     @Override

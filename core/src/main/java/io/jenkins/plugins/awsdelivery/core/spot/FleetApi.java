@@ -21,6 +21,9 @@ public interface FleetApi {
     /** DescribeInstances filtered by the cloud's identity tags, pending and running instances only. */
     List<ManagedInstance> describeManagedInstances(String controllerId, String cloudName);
 
+    /** DescribeInstances for one instance ID, whatever its tags; empty when EC2 does not know it. */
+    Optional<ManagedInstance> describeInstance(String instanceId);
+
     /** TerminateInstances for up to 1000 IDs at once. */
     void terminateInstances(Collection<String> instanceIds);
 
@@ -62,8 +65,12 @@ public interface FleetApi {
     record PoolError(Optional<Pool> pool, Market market, String code, String message) {
     }
 
-    /** An instance found by its tags. */
-    record ManagedInstance(String instanceId, Pool pool, Market market, Instant launchTime, String state) {
+    /** An instance found by its tags (or its ID), with its tags and private address. */
+    record ManagedInstance(String instanceId, Pool pool, Market market, Instant launchTime, String state,
+                           String privateIp, java.util.Map<String, String> tags) {
+        public ManagedInstance {
+            tags = tags == null ? java.util.Map.of() : java.util.Map.copyOf(tags);
+        }
     }
 
     record SpotPrice(String instanceType, String availabilityZone, BigDecimal pricePerHour, Instant timestamp) {

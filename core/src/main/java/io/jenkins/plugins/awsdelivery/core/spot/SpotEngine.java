@@ -85,6 +85,14 @@ public final class SpotEngine {
         return Optional.ofNullable(agents.get(instanceId));
     }
 
+    /** One instance as EC2 reports it now (one DescribeInstances call, counted), for the agent bootstrap. */
+    public Optional<FleetApi.ManagedInstance> describe(String instanceId) {
+        synchronized (this) {
+            counters.call("Ec2.DescribeInstances");
+        }
+        return api.describeInstance(instanceId);
+    }
+
     /** Why launching is paused (an account limit), or empty. */
     public synchronized Optional<String> pausedBecause() {
         return clock.instant().isBefore(launchesPausedUntil) ? Optional.of(pauseReason) : Optional.empty();
