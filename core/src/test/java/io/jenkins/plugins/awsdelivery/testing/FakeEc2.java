@@ -135,6 +135,10 @@ public final class FakeEc2 implements AutoCloseable {
 
     private synchronized FakeResponse createFleet(RecordedRequest r) {
         Map<String, String> form = r.form();
+        if ("true".equals(form.get("DryRun"))) {
+            throw new FakeAwsServer.ErrorReply(new FakeAwsServer.FakeError(412, "DryRunOperation",
+                    "Request would have succeeded, but DryRun flag is set."));
+        }
         String token = form.get("ClientToken");
         if (token != null && answersByToken.containsKey(token)) {
             return FakeResponse.xml(answersByToken.get(token));

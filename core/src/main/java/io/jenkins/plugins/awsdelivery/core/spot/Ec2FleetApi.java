@@ -52,6 +52,32 @@ public final class Ec2FleetApi implements FleetApi {
 
     @Override
     public FleetAnswer createFleet(FleetRequest request) {
+        CreateFleetResponse response = aws.call("ec2:CreateFleet", () -> ec2().createFleet(build(request, false)));
+        return answer(response);
+    }
+
+    /**
+     * CreateFleet with {@code DryRun}: EC2 checks permissions and the request without launching anything. Returns
+     * what the request would launch; a refusal comes back as the usual {@link
+     * io.jenkins.plugins.awsdelivery.core.StageException}.
+     */
+    public String dryRun(FleetRequest request) {
+        try {
+            aws.call("ec2:CreateFleet", () -> ec2().createFleet(build(request, true)));
+        } catch (io.jenkins.plugins.awsdelivery.core.StageException e) {
+            if (e.getCause() instanceof AwsServiceException ase && ase.awsErrorDetails() != null
+                    && "DryRunOperation".equals(ase.awsErrorDetails().errorCode())) {
+                return "EC2 accepts the request: " + request.totalUnits() + " instance(s) ("
+                        + request.spotUnits() + " Spot, " + request.onDemandUnits() + " on-demand) from "
+                        + request.pools().size() + " pool(s) with launch template " + request.launchTemplateId()
+                        + ", allocation " + request.config().allocationStrategy().apiValue() + ".";
+            }
+            throw e;
+        }
+        return "EC2 answered a dry run without DryRunOperation; nothing was launched.";
+    }
+
+    private CreateFleetRequest build(FleetRequest request, boolean dryRun) {
         SpotFleetConfig config = request.config();
         List<FleetLaunchTemplateOverridesRequest> overrides = new ArrayList<>();
         for (Pool pool : request.pools()) {
@@ -73,6 +99,7 @@ public final class Ec2FleetApi implements FleetApi {
             overrides.add(o.build());
         }
         CreateFleetRequest.Builder r = CreateFleetRequest.builder()
+                .dryRun(dryRun)
                 .type(FleetType.INSTANT)
                 .clientToken(request.clientToken())
                 .launchTemplateConfigs(FleetLaunchTemplateConfigRequest.builder()
@@ -94,7 +121,10 @@ public final class Ec2FleetApi implements FleetApi {
                 .onDemandOptions(o -> o.allocationStrategy("lowest-price"))
                 .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.INSTANCE)
                         .tags(tags(config.instanceTags())).build());
-        CreateFleetResponse response = aws.call("ec2:CreateFleet", () -> ec2().createFleet(r.build()));
+        return r.build();
+    }
+
+    private static FleetAnswer answer(CreateFleetResponse response) {
         List<LaunchedInstance> launched = new ArrayList<>();
         for (CreateFleetInstance i : response.instances()) {
             Pool pool = poolOf(i.launchTemplateAndOverrides(), i.instanceTypeAsString());

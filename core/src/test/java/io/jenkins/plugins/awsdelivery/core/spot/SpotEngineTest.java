@@ -374,4 +374,15 @@ class SpotEngineTest {
         assertThat(m.apiCalls().get("Ec2.DescribeSpotPriceHistory")).as("cached for an hour").isBetween(1L, 2L);
         assertThat(m.spotAgents()).containsEntry(AgentState.ONLINE, 1);
     }
+
+    @Test
+    void dryRunChecksTheRequestWithoutLaunching() {
+        SpotFleetConfig config = config().build();
+        String verdict = new Ec2FleetApi(aws, clock).dryRun(new FleetApi.FleetRequest(config,
+                "lt-0123456789abcdef0", config.pools(), 1, 0, "test"));
+
+        assertThat(verdict).contains("EC2 accepts the request").contains("18 pool(s)");
+        assertThat(ec2.running()).isEmpty();
+        assertThat(ec2.server().requests("CreateFleet").get(0).form()).containsEntry("DryRun", "true");
+    }
 }
