@@ -44,6 +44,25 @@ public final class AwsCredentialsLookup {
                     + "this job can use.");
         }
         CredentialsProvider.track(run, c);
+        return resolved(credentialsId, c);
+    }
+
+    /**
+     * The credentials with this ID in Jenkins' global store, for work that belongs to no build (a cloud). The
+     * caller is system code; the form that chose the ID checked Jenkins.ADMINISTER.
+     */
+    public static Resolved forSystem(String credentialsId) throws AbortException {
+        StandardCredentials c = CredentialsMatchers.firstOrNull(CredentialsProvider.lookupCredentialsInItemGroup(
+                StandardCredentials.class, Jenkins.get(), ACL.SYSTEM2, Collections.emptyList()),
+                CredentialsMatchers.withId(credentialsId));
+        if (c == null) {
+            throw new AbortException("AWS credentials '" + credentialsId + "' were not found in Jenkins' global "
+                    + "credentials. Check the ID.");
+        }
+        return resolved(credentialsId, c);
+    }
+
+    private static Resolved resolved(String credentialsId, StandardCredentials c) throws AbortException {
         if (c instanceof AmazonWebServicesCredentials aws) {
             AwsCredentials v2 = aws.resolveCredentials();
             String token = v2 instanceof AwsSessionCredentials session ? session.sessionToken() : null;

@@ -1,0 +1,105 @@
+package io.jenkins.plugins.awsdelivery.spot;
+
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.Extension;
+import hudson.model.Descriptor;
+import hudson.model.TaskListener;
+import hudson.slaves.AbstractCloudComputer;
+import hudson.slaves.AbstractCloudSlave;
+import hudson.slaves.Cloud;
+import hudson.slaves.JNLPLauncher;
+import io.jenkins.plugins.awsdelivery.core.spot.Agent;
+import java.io.IOException;
+import jenkins.model.Jenkins;
+
+/**
+ * A Jenkins agent on one EC2 instance of a {@link SpotCloud}. Named after the instance ID; it stores only the
+ * cloud's name and the instance's facts, and finds the rest through the cloud. Connects inbound over WebSocket.
+ */
+public final class SpotAgent extends AbstractCloudSlave {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String cloudName;
+    private final String instanceId;
+    private final String market;
+    private final String instanceType;
+    private final String subnetId;
+
+    SpotAgent(SpotCloud cloud, Agent agent) throws Descriptor.FormException, IOException {
+        super(agent.instanceId(), cloud.getRemoteFs(), launcher());
+        this.cloudName = cloud.name;
+        this.instanceId = agent.instanceId();
+        this.market = agent.market().apiValue();
+        this.instanceType = agent.pool().instanceType();
+        this.subnetId = agent.pool().subnetId();
+        setNodeDescription("EC2 " + market + " " + instanceType + " in " + subnetId + " (cloud " + cloudName + ")");
+        setNumExecutors(agent.executors());
+        setLabelString(cloud.getLabelString());
+        setMode(cloud.getLabelString().isEmpty() ? Mode.NORMAL : Mode.EXCLUSIVE);
+        setRetentionStrategy(new SpotRetentionStrategy());
+    }
+
+    private static JNLPLauncher launcher() {
+        JNLPLauncher l = new JNLPLauncher();
+        l.setWebSocket(true);
+        return l;
+    }
+
+    public String getCloudName() {
+        return cloudName;
+    }
+
+    public String getInstanceId() {
+        return instanceId;
+    }
+
+    /** "spot" or "on-demand". */
+    public String getMarket() {
+        return market;
+    }
+
+    public String getInstanceType() {
+        return instanceType;
+    }
+
+    public String getSubnetId() {
+        return subnetId;
+    }
+
+    /** The cloud, or null when it was removed from the configuration. */
+    public SpotCloud getCloud() {
+        Cloud c = Jenkins.get().getCloud(cloudName);
+        return c instanceof SpotCloud s ? s : null;
+    }
+
+    @Override
+    public AbstractCloudComputer<SpotAgent> createComputer() {
+        return new SpotComputer(this);
+    }
+
+    @Override
+    protected void _terminate(TaskListener listener) {
+        SpotCloud cloud = getCloud();
+        if (cloud == null) {
+            listener.getLogger().println("Cloud " + cloudName + " no longer exists; terminate instance " + instanceId
+                    + " in the EC2 console.");
+            return;
+        }
+        cloud.getRuntime().terminate(instanceId);
+    }
+
+    @Extension
+    public static final class DescriptorImpl extends SlaveDescriptor {
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return "Amazon EC2 Spot agent";
+        }
+
+        @Override
+        public boolean isInstantiable() {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,590 @@
+package io.jenkins.plugins.awsdelivery.spot;
+
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.Extension;
+import hudson.Util;
+import hudson.model.Computer;
+import hudson.model.Descriptor;
+import hudson.model.Label;
+import hudson.model.labels.LabelAtom;
+import hudson.slaves.Cloud;
+import hudson.slaves.NodeProvisioner;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.awsdelivery.aws.AwsCredentialsLookup;
+import io.jenkins.plugins.awsdelivery.config.AwsDeliveryStagesConfiguration;
+import io.jenkins.plugins.awsdelivery.core.StageException;
+import io.jenkins.plugins.awsdelivery.core.spot.AllocationStrategy;
+import io.jenkins.plugins.awsdelivery.core.spot.InstanceTypeWeight;
+import io.jenkins.plugins.awsdelivery.core.spot.SpotFleetConfig;
+import io.jenkins.plugins.awsdelivery.core.spot.TagText;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import jenkins.model.Jenkins;
+import org.jenkinsci.Symbol;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+
+/**
+ * A cloud of Jenkins agents on EC2 Spot capacity. It holds configuration only; {@link SpotCloudRuntime} drives
+ * core's {@code SpotEngine} with it, from {@link SpotMaintenance} and {@link SpotProvisionerStrategy}.
+ */
+public final class SpotCloud extends Cloud {
+
+    private String region;
+    private String credentialsId;
+    private String roleArn;
+    private String externalId;
+    private String launchTemplate;
+    private String launchTemplateVersion;
+    private String amiId;
+    private String instanceProfile;
+    private String securityGroupIds;
+    private String initScript;
+    private String instanceTypes = "";
+    private int minVcpu;
+    private int maxVcpu;
+    private int minMemoryMiB;
+    private int maxMemoryMiB;
+    private String subnetIds = "";
+    private String labelString = "";
+    private int numExecutors = 1;
+    private String remoteFs = "/opt/jenkins-agent";
+    private String jvmOptions;
+    private int minAgents;
+    private int maxAgents = 10;
+    private int onDemandBase;
+    private String allocationStrategy = AllocationStrategy.PRICE_CAPACITY_OPTIMIZED.apiValue();
+    private String maxSpotPrice;
+    private boolean onDemandFallback = true;
+    private int idleMinutes = 10;
+    private int connectTimeoutMinutes = 10;
+    private String interruptionQueueUrl;
+    private String tags;
+
+    @DataBoundConstructor
+    public SpotCloud(String name) {
+        super(name);
+    }
+
+    /** The engine's configuration; throws {@link StageException} naming the first wrong field. */
+    public SpotFleetConfig toConfig(String controllerId) {
+        SpotFleetConfig.Builder b = SpotFleetConfig.builder(name, controllerId);
+        if (launchTemplate != null) {
+            if (launchTemplate.startsWith("lt-")) {
+                b.launchTemplateId(launchTemplate);
+            } else {
+                b.launchTemplateName(launchTemplate);
+            }
+            b.launchTemplateVersion(launchTemplateVersion);
+        } else {
+            b.ami(amiId, instanceProfile, words(securityGroupIds), null);
+        }
+        if (minVcpu > 0) {
+            b.instanceRequirements(new io.jenkins.plugins.awsdelivery.core.spot.InstanceRequirementsSpec(minVcpu,
+                    maxVcpu, minMemoryMiB, maxMemoryMiB));
+        } else {
+            b.instanceTypes(words(instanceTypes).stream().map(InstanceTypeWeight::parse).toList());
+        }
+        b.subnetIds(words(subnetIds))
+                .capacity(minAgents, maxAgents, onDemandBase)
+                .executorsPerAgent(numExecutors)
+                .allocationStrategy(AllocationStrategy.parse(allocationStrategy))
+                .onDemandFallback(onDemandFallback)
+                .idleTimeout(java.time.Duration.ofMinutes(idleMinutes))
+                .connectTimeout(java.time.Duration.ofMinutes(connectTimeoutMinutes))
+                .labels(Set.copyOf(words(labelString)))
+                .tags(TagText.parse(tags));
+        if (maxSpotPrice != null) {
+            try {
+                b.maxSpotPrice(new BigDecimal(maxSpotPrice));
+            } catch (NumberFormatException e) {
+                throw StageException.invalidInput("Maximum Spot price '" + maxSpotPrice + "' is not a number.",
+                        "Give a price per instance-hour in USD, such as 0.05, or leave it empty.");
+            }
+        }
+        return b.build();
+    }
+
+    /** Splits a list written with spaces, commas or new lines. */
+    static List<String> words(String text) {
+        if (text == null || text.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(text.split("[\\s,]+")).filter(s -> !s.isEmpty()).toList();
+    }
+
+    Set<LabelAtom> labelAtoms() {
+        return Label.parse(labelString);
+    }
+
+    @Override
+    public boolean canProvision(CloudState state) {
+        Label label = state.getLabel();
+        return label == null ? labelString == null || labelString.isBlank() : label.matches(labelAtoms());
+    }
+
+    /**
+     * Provisioning goes through the engine, which adds agents itself; this only runs a step at once, so a queued
+     * build does not wait for the next maintenance round.
+     */
+    @Override
+    public Collection<NodeProvisioner.PlannedNode> provision(CloudState state, int excessWorkload) {
+        SpotCloudRuntime.of(this).stepNow();
+        return List.of();
+    }
+
+    public SpotCloudRuntime getRuntime() {
+        return SpotCloudRuntime.of(this);
+    }
+
+    public String getRegion() {
+        return region;
+    }
+
+    @DataBoundSetter
+    public void setRegion(String region) {
+        this.region = Util.fixEmptyAndTrim(region);
+    }
+
+    public String getCredentialsId() {
+        return credentialsId;
+    }
+
+    @DataBoundSetter
+    public void setCredentialsId(String credentialsId) {
+        this.credentialsId = Util.fixEmptyAndTrim(credentialsId);
+    }
+
+    public String getRoleArn() {
+        return roleArn;
+    }
+
+    @DataBoundSetter
+    public void setRoleArn(String roleArn) {
+        this.roleArn = Util.fixEmptyAndTrim(roleArn);
+    }
+
+    public String getExternalId() {
+        return externalId;
+    }
+
+    @DataBoundSetter
+    public void setExternalId(String externalId) {
+        this.externalId = Util.fixEmptyAndTrim(externalId);
+    }
+
+    public String getLaunchTemplate() {
+        return launchTemplate;
+    }
+
+    @DataBoundSetter
+    public void setLaunchTemplate(String launchTemplate) {
+        this.launchTemplate = Util.fixEmptyAndTrim(launchTemplate);
+    }
+
+    public String getLaunchTemplateVersion() {
+        return launchTemplateVersion;
+    }
+
+    @DataBoundSetter
+    public void setLaunchTemplateVersion(String launchTemplateVersion) {
+        this.launchTemplateVersion = Util.fixEmptyAndTrim(launchTemplateVersion);
+    }
+
+    public String getAmiId() {
+        return amiId;
+    }
+
+    @DataBoundSetter
+    public void setAmiId(String amiId) {
+        this.amiId = Util.fixEmptyAndTrim(amiId);
+    }
+
+    public String getInstanceProfile() {
+        return instanceProfile;
+    }
+
+    @DataBoundSetter
+    public void setInstanceProfile(String instanceProfile) {
+        this.instanceProfile = Util.fixEmptyAndTrim(instanceProfile);
+    }
+
+    public String getSecurityGroupIds() {
+        return securityGroupIds;
+    }
+
+    @DataBoundSetter
+    public void setSecurityGroupIds(String securityGroupIds) {
+        this.securityGroupIds = Util.fixEmptyAndTrim(securityGroupIds);
+    }
+
+    public String getInitScript() {
+        return initScript;
+    }
+
+    @DataBoundSetter
+    public void setInitScript(String initScript) {
+        this.initScript = Util.fixEmpty(initScript);
+    }
+
+    public String getInstanceTypes() {
+        return instanceTypes;
+    }
+
+    @DataBoundSetter
+    public void setInstanceTypes(String instanceTypes) {
+        this.instanceTypes = Util.fixNull(instanceTypes).trim();
+    }
+
+    public int getMinVcpu() {
+        return minVcpu;
+    }
+
+    @DataBoundSetter
+    public void setMinVcpu(int minVcpu) {
+        this.minVcpu = Math.max(0, minVcpu);
+    }
+
+    public int getMaxVcpu() {
+        return maxVcpu;
+    }
+
+    @DataBoundSetter
+    public void setMaxVcpu(int maxVcpu) {
+        this.maxVcpu = Math.max(0, maxVcpu);
+    }
+
+    public int getMinMemoryMiB() {
+        return minMemoryMiB;
+    }
+
+    @DataBoundSetter
+    public void setMinMemoryMiB(int minMemoryMiB) {
+        this.minMemoryMiB = Math.max(0, minMemoryMiB);
+    }
+
+    public int getMaxMemoryMiB() {
+        return maxMemoryMiB;
+    }
+
+    @DataBoundSetter
+    public void setMaxMemoryMiB(int maxMemoryMiB) {
+        this.maxMemoryMiB = Math.max(0, maxMemoryMiB);
+    }
+
+    public String getSubnetIds() {
+        return subnetIds;
+    }
+
+    @DataBoundSetter
+    public void setSubnetIds(String subnetIds) {
+        this.subnetIds = Util.fixNull(subnetIds).trim();
+    }
+
+    public String getLabelString() {
+        return labelString;
+    }
+
+    @DataBoundSetter
+    public void setLabelString(String labelString) {
+        this.labelString = Util.fixNull(labelString).trim();
+    }
+
+    public int getNumExecutors() {
+        return numExecutors;
+    }
+
+    @DataBoundSetter
+    public void setNumExecutors(int numExecutors) {
+        this.numExecutors = Math.max(1, numExecutors);
+    }
+
+    public String getRemoteFs() {
+        return remoteFs;
+    }
+
+    @DataBoundSetter
+    public void setRemoteFs(String remoteFs) {
+        this.remoteFs = Util.fixEmptyAndTrim(remoteFs) == null ? "/opt/jenkins-agent" : remoteFs.trim();
+    }
+
+    public String getJvmOptions() {
+        return jvmOptions;
+    }
+
+    @DataBoundSetter
+    public void setJvmOptions(String jvmOptions) {
+        this.jvmOptions = Util.fixEmptyAndTrim(jvmOptions);
+    }
+
+    public int getMinAgents() {
+        return minAgents;
+    }
+
+    @DataBoundSetter
+    public void setMinAgents(int minAgents) {
+        this.minAgents = Math.max(0, minAgents);
+    }
+
+    public int getMaxAgents() {
+        return maxAgents;
+    }
+
+    @DataBoundSetter
+    public void setMaxAgents(int maxAgents) {
+        this.maxAgents = Math.max(1, maxAgents);
+    }
+
+    public int getOnDemandBase() {
+        return onDemandBase;
+    }
+
+    @DataBoundSetter
+    public void setOnDemandBase(int onDemandBase) {
+        this.onDemandBase = Math.max(0, onDemandBase);
+    }
+
+    public String getAllocationStrategy() {
+        return allocationStrategy;
+    }
+
+    @DataBoundSetter
+    public void setAllocationStrategy(String allocationStrategy) {
+        this.allocationStrategy = AllocationStrategy.parse(allocationStrategy).apiValue();
+    }
+
+    public String getMaxSpotPrice() {
+        return maxSpotPrice;
+    }
+
+    @DataBoundSetter
+    public void setMaxSpotPrice(String maxSpotPrice) {
+        this.maxSpotPrice = Util.fixEmptyAndTrim(maxSpotPrice);
+    }
+
+    public boolean isOnDemandFallback() {
+        return onDemandFallback;
+    }
+
+    @DataBoundSetter
+    public void setOnDemandFallback(boolean onDemandFallback) {
+        this.onDemandFallback = onDemandFallback;
+    }
+
+    public int getIdleMinutes() {
+        return idleMinutes;
+    }
+
+    @DataBoundSetter
+    public void setIdleMinutes(int idleMinutes) {
+        this.idleMinutes = Math.max(1, idleMinutes);
+    }
+
+    public int getConnectTimeoutMinutes() {
+        return connectTimeoutMinutes;
+    }
+
+    @DataBoundSetter
+    public void setConnectTimeoutMinutes(int connectTimeoutMinutes) {
+        this.connectTimeoutMinutes = Math.max(1, connectTimeoutMinutes);
+    }
+
+    public String getInterruptionQueueUrl() {
+        return interruptionQueueUrl;
+    }
+
+    @DataBoundSetter
+    public void setInterruptionQueueUrl(String interruptionQueueUrl) {
+        this.interruptionQueueUrl = Util.fixEmptyAndTrim(interruptionQueueUrl);
+    }
+
+    public String getTags() {
+        return tags;
+    }
+
+    @DataBoundSetter
+    public void setTags(String tags) {
+        this.tags = Util.fixEmptyAndTrim(tags);
+    }
+
+    @Extension
+    @Symbol("awsSpot")
+    public static final class DescriptorImpl extends Descriptor<Cloud> {
+
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return "Amazon EC2 Spot agents";
+        }
+
+        @POST
+        public ListBoxModel doFillCredentialsIdItems(@QueryParameter String credentialsId) {
+            if (!Jenkins.get().hasPermission(Jenkins.ADMINISTER)) {
+                return new ListBoxModel();
+            }
+            return AwsCredentialsLookup.listForGlobalConfiguration(credentialsId);
+        }
+
+        @POST
+        public ListBoxModel doFillAllocationStrategyItems() {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            ListBoxModel m = new ListBoxModel();
+            for (AllocationStrategy s : AllocationStrategy.values()) {
+                m.add(s.apiValue());
+            }
+            return m;
+        }
+
+        @POST
+        public FormValidation doCheckRegion(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            if (Util.fixEmptyAndTrim(value) == null && AwsDeliveryStagesConfiguration.get().getDefaultRegion() == null) {
+                return FormValidation.error("Give the region, or set a default region in the global configuration.");
+            }
+            return Util.fixEmptyAndTrim(value) == null ? FormValidation.ok()
+                    : AwsDeliveryStagesConfiguration.checkRegion(value);
+        }
+
+        @POST
+        public FormValidation doCheckRoleArn(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return AwsDeliveryStagesConfiguration.checkRoleArn(value);
+        }
+
+        @POST
+        public FormValidation doCheckInstanceTypes(@QueryParameter String value, @QueryParameter int minVcpu) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            List<String> types = words(value);
+            if (types.isEmpty()) {
+                return minVcpu > 0 ? FormValidation.ok()
+                        : FormValidation.error("List instance types, or give a vCPU range below.");
+            }
+            try {
+                types.forEach(InstanceTypeWeight::parse);
+            } catch (StageException e) {
+                return FormValidation.error(e.describe());
+            }
+            return types.size() < 3 ? FormValidation.warning("AWS recommends many instance types across families "
+                    + "(6 or more): more pools, fewer capacity errors and interruptions.") : FormValidation.ok();
+        }
+
+        @POST
+        public FormValidation doCheckSubnetIds(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            List<String> subnets = words(value);
+            if (subnets.isEmpty()) {
+                return FormValidation.error("Give one subnet in each Availability Zone the agents may use.");
+            }
+            for (String s : subnets) {
+                if (!s.matches("subnet-[0-9a-f]{8,17}")) {
+                    return FormValidation.error("'" + s + "' is not a subnet ID (subnet-0123456789abcdef0).");
+                }
+            }
+            return FormValidation.ok();
+        }
+
+        @POST
+        public FormValidation doCheckMaxSpotPrice(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            if (Util.fixEmptyAndTrim(value) == null) {
+                return FormValidation.ok();
+            }
+            try {
+                return new BigDecimal(value.trim()).signum() > 0 ? FormValidation.ok()
+                        : FormValidation.error("The price must be positive.");
+            } catch (NumberFormatException e) {
+                return FormValidation.error("'" + value + "' is not a price; write it like 0.05.");
+            }
+        }
+
+        @POST
+        public FormValidation doCheckInterruptionQueueUrl(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            if (Util.fixEmptyAndTrim(value) == null) {
+                return FormValidation.ok("Agents read interruption notices from instance metadata.");
+            }
+            return value.trim().matches("https?://.+/\\d{12}/[A-Za-z0-9_-]{1,80}(\\.fifo)?") ? FormValidation.ok()
+                    : FormValidation.error("Not an SQS queue URL, such as "
+                            + "https://sqs.eu-west-1.amazonaws.com/123456789012/spot-notices.");
+        }
+
+        @POST
+        public FormValidation doCheckTags(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            try {
+                TagText.parse(value);
+                return FormValidation.ok();
+            } catch (StageException e) {
+                return FormValidation.error(e.describe());
+            }
+        }
+
+        /**
+         * Builds the engine configuration from the form and asks EC2 for a dry-run CreateFleet of one instance:
+         * permissions, launch template, subnets and instance types are checked and nothing is launched.
+         */
+        @POST
+        public FormValidation doTestConnection(@QueryParameter String name, @QueryParameter String region,
+                                               @QueryParameter String credentialsId, @QueryParameter String roleArn,
+                                               @QueryParameter String externalId,
+                                               @QueryParameter String launchTemplate,
+                                               @QueryParameter String launchTemplateVersion,
+                                               @QueryParameter String amiId, @QueryParameter String instanceProfile,
+                                               @QueryParameter String securityGroupIds,
+                                               @QueryParameter String instanceTypes, @QueryParameter int minVcpu,
+                                               @QueryParameter int maxVcpu, @QueryParameter int minMemoryMiB,
+                                               @QueryParameter int maxMemoryMiB, @QueryParameter String subnetIds,
+                                               @QueryParameter String allocationStrategy) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            SpotCloud c = new SpotCloud(Util.fixEmptyAndTrim(name) == null ? "test" : name.trim());
+            c.setRegion(region);
+            c.setCredentialsId(credentialsId);
+            c.setRoleArn(roleArn);
+            c.setExternalId(externalId);
+            c.setLaunchTemplate(launchTemplate);
+            c.setLaunchTemplateVersion(launchTemplateVersion);
+            c.setAmiId(amiId);
+            c.setInstanceProfile(instanceProfile);
+            c.setSecurityGroupIds(securityGroupIds);
+            c.setInstanceTypes(instanceTypes);
+            c.setMinVcpu(minVcpu);
+            c.setMaxVcpu(maxVcpu);
+            c.setMinMemoryMiB(minMemoryMiB);
+            c.setMaxMemoryMiB(maxMemoryMiB);
+            c.setSubnetIds(subnetIds);
+            try {
+                c.setAllocationStrategy(allocationStrategy);
+                return FormValidation.ok(SpotCloudRuntime.dryRun(c));
+            } catch (StageException e) {
+                return FormValidation.error(e.describe());
+            }
+        }
+    }
+
+    /** Agents of this cloud now known to Jenkins. */
+    List<SpotAgent> agents() {
+        List<SpotAgent> out = new ArrayList<>();
+        for (var node : Jenkins.get().getNodes()) {
+            if (node instanceof SpotAgent a && name.equals(a.getCloudName())) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    /** For the status page. */
+    public int getConnectedAgents() {
+        return (int) agents().stream().map(SpotAgent::toComputer).filter(c -> c != null && c.isOnline()).count();
+    }
+
+    static Computer computerOf(SpotAgent a) {
+        return a.toComputer();
+    }
+}

@@ -1,0 +1,375 @@
+package io.jenkins.plugins.awsdelivery.spot;
+
+import hudson.AbortException;
+import hudson.model.Computer;
+import hudson.model.Executor;
+import hudson.model.Label;
+import hudson.model.Node;
+import hudson.model.Queue;
+import hudson.remoting.VirtualChannel;
+import io.jenkins.plugins.awsdelivery.aws.AwsCredentialsLookup;
+import io.jenkins.plugins.awsdelivery.config.AwsDeliveryStagesConfiguration;
+import io.jenkins.plugins.awsdelivery.core.StageException;
+import io.jenkins.plugins.awsdelivery.core.aws.AssumeRole;
+import io.jenkins.plugins.awsdelivery.core.aws.AwsClientFactory;
+import io.jenkins.plugins.awsdelivery.core.aws.AwsSettings;
+import io.jenkins.plugins.awsdelivery.core.spot.Agent;
+import io.jenkins.plugins.awsdelivery.core.spot.AgentBootstrap;
+import io.jenkins.plugins.awsdelivery.core.spot.AgentReport;
+import io.jenkins.plugins.awsdelivery.core.spot.AgentState;
+import io.jenkins.plugins.awsdelivery.core.spot.Demand;
+import io.jenkins.plugins.awsdelivery.core.spot.Ec2FleetApi;
+import io.jenkins.plugins.awsdelivery.core.spot.EngineStep;
+import io.jenkins.plugins.awsdelivery.core.spot.FleetApi;
+import io.jenkins.plugins.awsdelivery.core.spot.Interruption;
+import io.jenkins.plugins.awsdelivery.core.spot.InterruptionNotice;
+import io.jenkins.plugins.awsdelivery.core.spot.NoticeKind;
+import io.jenkins.plugins.awsdelivery.core.spot.OnDemandPrices;
+import io.jenkins.plugins.awsdelivery.core.spot.SpotEngine;
+import io.jenkins.plugins.awsdelivery.core.spot.SpotFleetConfig;
+import io.jenkins.plugins.awsdelivery.core.spot.SpotMetrics;
+import io.jenkins.plugins.awsdelivery.core.spot.SqsInterruptionSource;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import jenkins.model.Jenkins;
+import org.kohsuke.stapler.HttpResponse;
+import org.kohsuke.stapler.HttpResponses;
+
+/**
+ * The live side of one {@link SpotCloud}: its AWS clients and engine, built from the cloud's configuration and
+ * rebuilt when the configuration is saved (Jenkins replaces the cloud object). Runs engine steps and mirrors them
+ * into Jenkins: adds and removes {@link SpotAgent} nodes, takes agents under notice offline with the reason, and
+ * removes an interrupted agent whose builds cannot finish in time, so that {@code retry(conditions: [agent()])}
+ * reruns them on a replacement.
+ */
+public final class SpotCloudRuntime {
+
+    private static final Logger LOGGER = Logger.getLogger(SpotCloudRuntime.class.getName());
+    private static final Map<String, SpotCloudRuntime> RUNTIMES = new ConcurrentHashMap<>();
+    /** Builds that would end within this margin of the interruption are not trusted to finish. */
+    private static final long FINISH_MARGIN_MS = 15_000;
+
+    private final SpotCloud cloud;
+    private final Clock clock = Clock.systemUTC();
+    private AwsClientFactory aws;
+    private SpotEngine engine;
+    private SqsInterruptionSource queue;
+    private String problem;
+    private final AgentBootstrap bootstrap = new AgentBootstrap();
+    private final Deque<String> log = new ArrayDeque<>();
+    private final Map<String, Future<InterruptionNotice>> probes = new HashMap<>();
+
+    private SpotCloudRuntime(SpotCloud cloud) {
+        this.cloud = cloud;
+    }
+
+    /** The runtime of this cloud object; a saved configuration (a new object) gets a new runtime. */
+    static SpotCloudRuntime of(SpotCloud cloud) {
+        return RUNTIMES.compute(cloud.name, (k, existing) -> {
+            if (existing != null && existing.cloud == cloud) {
+                return existing;
+            }
+            if (existing != null) {
+                existing.close();
+            }
+            return new SpotCloudRuntime(cloud);
+        });
+    }
+
+    static String controllerId() {
+        return Jenkins.get().getLegacyInstanceId();
+    }
+
+    static AwsSettings settings(SpotCloud c) throws AbortException {
+        AwsDeliveryStagesConfiguration global = AwsDeliveryStagesConfiguration.get();
+        AwsSettings.Layer own = AwsSettings.Layer.EMPTY.withRegion(c.getRegion())
+                .withRole(c.getRoleArn(), c.getExternalId());
+        if (c.getCredentialsId() != null) {
+            own = own.withCredentials(AwsCredentialsLookup.forSystem(c.getCredentialsId()).source());
+        }
+        AwsSettings.Layer defaults = AwsSettings.Layer.EMPTY.withRegion(global.getDefaultRegion())
+                .withRole(global.getDefaultRoleArn(), global.getDefaultExternalId())
+                .withEndpoint(global.getEndpointOverride() == null ? null : URI.create(global.getEndpointOverride()));
+        if (c.getCredentialsId() == null && global.getDefaultCredentialsId() != null) {
+            defaults = defaults.withCredentials(AwsCredentialsLookup.forSystem(global.getDefaultCredentialsId())
+                    .source());
+        }
+        String session = AssumeRole.sessionNameFrom("jenkins-spot-" + c.name);
+        own = own.withSession(session, null);
+        defaults = defaults.withSession(session, null);
+        return AwsSettings.resolve(List.of(own, defaults), System.getenv("AWS_REGION"));
+    }
+
+    /** For the configuration form's test: a dry-run CreateFleet of one instance. */
+    static String dryRun(SpotCloud c) {
+        try (AwsClientFactory factory = new AwsClientFactory(settings(c))) {
+            SpotFleetConfig config = c.toConfig(controllerId());
+            Ec2FleetApi api = new Ec2FleetApi(factory, Clock.systemUTC());
+            if (config.usesAmi()) {
+                int found = api.describeManagedInstances(config.controllerId(), config.cloudName()).size();
+                return "EC2 answers (" + found + " instance(s) of this cloud running). The launch template "
+                        + config.ownLaunchTemplateName() + " is made from the AMI at the first launch.";
+            }
+            String template = config.launchTemplateId().orElseGet(() -> config.launchTemplateName().orElseThrow());
+            return api.dryRun(new FleetApi.FleetRequest(config, template, config.pools(), 1, 0,
+                    "dry-run-" + System.currentTimeMillis()));
+        } catch (AbortException e) {
+            throw StageException.invalidInput(e.getMessage(), "");
+        }
+    }
+
+    private synchronized SpotEngine engine() {
+        if (engine == null && problem == null) {
+            try {
+                SpotFleetConfig config = cloud.toConfig(controllerId());
+                aws = new AwsClientFactory(settings(cloud));
+                engine = new SpotEngine(config, new Ec2FleetApi(aws, clock), clock, new Random(),
+                        new OnDemandPrices(Map.of()));
+                if (cloud.getInterruptionQueueUrl() != null) {
+                    queue = new SqsInterruptionSource(aws, cloud.getInterruptionQueueUrl(), 19);
+                }
+            } catch (StageException | AbortException e) {
+                problem = e instanceof StageException se ? se.describe() : e.getMessage();
+                remember("Cloud " + cloud.name + " is not usable: " + problem);
+            }
+        }
+        return engine;
+    }
+
+    /** Why the cloud cannot work (a configuration error), or null. */
+    public synchronized String getProblem() {
+        return problem;
+    }
+
+    public synchronized SpotMetrics getMetrics() {
+        return engine == null ? null : engine.metrics();
+    }
+
+    public synchronized List<String> getRecentMessages() {
+        return new ArrayList<>(log);
+    }
+
+    /** The agent's view in the engine, for the retention strategy: true while it should take builds. */
+    boolean acceptsWork(String instanceId) {
+        SpotEngine e = engine();
+        if (e == null) {
+            return false;
+        }
+        return e.agent(instanceId).map(a -> a.acceptingWork() || a.state() == AgentState.LAUNCHING).orElse(true);
+    }
+
+    /** One engine step now, mirrored into Jenkins. */
+    public void stepNow() {
+        SpotEngine e = engine();
+        if (e == null) {
+            return;
+        }
+        EngineStep step = e.step(Demand.of("", queued()), reports());
+        mirror(step);
+    }
+
+    /** The periodic round: collect interruption notices read by agents, then step. */
+    void maintain() {
+        SpotEngine e = engine();
+        if (e == null) {
+            return;
+        }
+        if (queue == null) {
+            applyInterruptions(e.onNotices(collectProbes()));
+        }
+        stepNow();
+    }
+
+    /** One long poll of the interruption queue (about 19 s); called from {@link SpotNoticePoller}. */
+    void pollQueue() {
+        SpotEngine e = engine();
+        if (e == null || queue == null) {
+            return;
+        }
+        List<String> problems = new ArrayList<>();
+        try {
+            applyInterruptions(e.pollNotices(queue, problems));
+        } catch (StageException ex) {
+            remember("Reading interruption notices from " + queue.queueUrl() + " failed: " + ex.describe());
+        }
+        problems.forEach(this::remember);
+    }
+
+    private int queued() {
+        int n = 0;
+        for (Queue.BuildableItem bi : Jenkins.get().getQueue().getBuildableItems()) {
+            Label l = bi.getAssignedLabel();
+            if (l == null ? cloud.getLabelString().isEmpty() : l.matches(cloud.labelAtoms())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private List<AgentReport> reports() {
+        List<AgentReport> reports = new ArrayList<>();
+        for (SpotAgent a : cloud.agents()) {
+            Computer c = a.toComputer();
+            reports.add(new AgentReport(a.getInstanceId(), c != null && c.isOnline(), c == null ? 0 : c.countBusy()));
+        }
+        return reports;
+    }
+
+    private void mirror(EngineStep step) {
+        List<Agent> added = new ArrayList<>(step.launched());
+        added.addAll(step.adopted());
+        for (Agent a : added) {
+            try {
+                Jenkins.get().addNode(new SpotAgent(cloud, a));
+                remember((a.adopted() ? "Adopted " : "Launched ") + a);
+            } catch (IOException | hudson.model.Descriptor.FormException e) {
+                remember("Could not add agent " + a.instanceId() + ": " + e);
+            }
+        }
+        for (Agent a : step.retiring()) {
+            Computer c = computer(a.instanceId());
+            if (c != null) {
+                c.setTemporaryOfflineCause(new SpotOfflineCause("Idle for " + cloud.getIdleMinutes()
+                        + " min: this Spot agent is being removed"));
+            }
+        }
+        List<Agent> gone = new ArrayList<>(step.terminated());
+        gone.addAll(step.lost());
+        for (Agent a : gone) {
+            removeNode(a.instanceId(), (step.lost().contains(a) ? "Lost " : "Terminated ") + a);
+        }
+        step.messages().forEach(this::remember);
+    }
+
+    private void applyInterruptions(List<Interruption> interruptions) {
+        for (Interruption i : interruptions) {
+            Computer c = computer(i.agent().instanceId());
+            remember(i.reason());
+            if (c == null) {
+                continue;
+            }
+            c.setTemporaryOfflineCause(new SpotOfflineCause(i.reason()));
+            if (i.notice().kind() == NoticeKind.INTERRUPTION && c.countBusy() > 0
+                    && !finishesBefore(c, i.notice().actionTime())) {
+                // Removing the node interrupts its builds with "agent was removed", which
+                // retry(conditions: [agent()]) reruns on another agent; the replacement is already launching.
+                removeNode(i.agent().instanceId(), "Interrupted builds on " + i.agent().instanceId()
+                        + " so they rerun elsewhere");
+            }
+        }
+    }
+
+    private static boolean finishesBefore(Computer c, Instant actionTime) {
+        long now = System.currentTimeMillis();
+        for (Executor e : c.getExecutors()) {
+            if (!e.isBusy()) {
+                continue;
+            }
+            long remaining = e.getEstimatedRemainingTimeMillis();
+            if (remaining < 0 || now + remaining > actionTime.toEpochMilli() - FINISH_MARGIN_MS) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private List<InterruptionNotice> collectProbes() {
+        List<InterruptionNotice> notices = new ArrayList<>();
+        for (SpotAgent a : cloud.agents()) {
+            String id = a.getInstanceId();
+            Future<InterruptionNotice> f = probes.get(id);
+            if (f != null && f.isDone()) {
+                probes.remove(id);
+                try {
+                    InterruptionNotice n = f.get();
+                    if (n != null) {
+                        notices.add(n);
+                    }
+                } catch (Exception e) {
+                    LOGGER.log(Level.FINE, "IMDS check on " + id + " failed", e);
+                }
+            }
+            Computer c = a.toComputer();
+            VirtualChannel channel = c == null ? null : c.getChannel();
+            if (channel != null && !probes.containsKey(id)) {
+                try {
+                    probes.put(id, channel.callAsync(new ImdsCheck()));
+                } catch (IOException e) {
+                    LOGGER.log(Level.FINE, "Could not ask " + id + " for interruption notices", e);
+                }
+            }
+        }
+        probes.keySet().removeIf(id -> cloud.agents().stream().noneMatch(a -> a.getInstanceId().equals(id)));
+        return notices;
+    }
+
+    /** Terminates one instance at once (an administrator deleted its agent). */
+    void terminate(String instanceId) {
+        SpotEngine e = engine();
+        if (e == null || aws == null) {
+            return;
+        }
+        new Ec2FleetApi(aws, clock).terminateInstances(List.of(instanceId));
+        remember("Terminated " + instanceId + " (agent deleted in Jenkins)");
+    }
+
+    /** The boot-time secret request of an inbound agent (see {@link SpotAgentBootstrap}). */
+    HttpResponse agentSecret(String instanceId, String remoteAddress) {
+        SpotEngine e = engine();
+        if (e == null) {
+            return HttpResponses.errorWithoutStack(503, "Cloud " + cloud.name + " is not usable: " + problem);
+        }
+        AgentBootstrap.Verdict v = bootstrap.check(e, instanceId, remoteAddress, clock.instant());
+        Computer c = computer(instanceId);
+        if (!v.allowed() || !(c instanceof hudson.slaves.SlaveComputer sc)) {
+            String why = v.allowed() ? "no agent named " + instanceId + " in Jenkins" : v.reason();
+            remember("Refused an agent secret: " + why);
+            return HttpResponses.errorWithoutStack(403, "Refused: " + why);
+        }
+        return HttpResponses.text(sc.getJnlpMac());
+    }
+
+    private Computer computer(String instanceId) {
+        Node n = Jenkins.get().getNode(instanceId);
+        return n instanceof SpotAgent ? n.toComputer() : null;
+    }
+
+    private void removeNode(String instanceId, String message) {
+        Node n = Jenkins.get().getNode(instanceId);
+        if (n instanceof SpotAgent) {
+            try {
+                Jenkins.get().removeNode(n);
+                remember(message);
+            } catch (IOException e) {
+                remember("Could not remove agent " + instanceId + ": " + e);
+            }
+        }
+    }
+
+    private synchronized void remember(String message) {
+        LOGGER.info(() -> "[" + cloud.name + "] " + message);
+        log.addFirst(Instant.now() + " " + message);
+        while (log.size() > 50) {
+            log.removeLast();
+        }
+    }
+
+    private synchronized void close() {
+        if (aws != null) {
+            aws.close();
+        }
+    }
+}
