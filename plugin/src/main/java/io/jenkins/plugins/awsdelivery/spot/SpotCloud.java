@@ -14,6 +14,7 @@ import hudson.util.ListBoxModel;
 import io.jenkins.plugins.awsdelivery.aws.AwsCredentialsLookup;
 import io.jenkins.plugins.awsdelivery.config.AwsDeliveryStagesConfiguration;
 import io.jenkins.plugins.awsdelivery.core.StageException;
+import io.jenkins.plugins.awsdelivery.core.spot.AgentUserData;
 import io.jenkins.plugins.awsdelivery.core.spot.AllocationStrategy;
 import io.jenkins.plugins.awsdelivery.core.spot.InstanceTypeWeight;
 import io.jenkins.plugins.awsdelivery.core.spot.SpotFleetConfig;
@@ -73,6 +74,18 @@ public final class SpotCloud extends Cloud {
         super(name);
     }
 
+    /**
+     * The boot script of this cloud's inbound agents. With an AMI the cloud puts it in its own launch template;
+     * with a launch template of yours, put it in the template's user data (the cloud's page shows it).
+     */
+    public String getBootstrapScript() {
+        try {
+            return AgentUserData.render(Jenkins.get().getRootUrl(), name, remoteFs, jvmOptions, initScript);
+        } catch (StageException e) {
+            return "# " + e.describe();
+        }
+    }
+
     /** The engine's configuration; throws {@link StageException} naming the first wrong field. */
     public SpotFleetConfig toConfig(String controllerId) {
         SpotFleetConfig.Builder b = SpotFleetConfig.builder(name, controllerId);
@@ -84,7 +97,8 @@ public final class SpotCloud extends Cloud {
             }
             b.launchTemplateVersion(launchTemplateVersion);
         } else {
-            b.ami(amiId, instanceProfile, words(securityGroupIds), null);
+            b.ami(amiId, instanceProfile, words(securityGroupIds), amiId == null ? null
+                    : AgentUserData.render(Jenkins.get().getRootUrl(), name, remoteFs, jvmOptions, initScript));
         }
         if (minVcpu > 0) {
             b.instanceRequirements(new io.jenkins.plugins.awsdelivery.core.spot.InstanceRequirementsSpec(minVcpu,

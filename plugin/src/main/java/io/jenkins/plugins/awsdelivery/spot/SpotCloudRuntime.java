@@ -62,8 +62,10 @@ public final class SpotCloudRuntime {
     /** Builds that would end within this margin of the interruption are not trusted to finish. */
     private static final long FINISH_MARGIN_MS = 15_000;
 
+    /** Replaced by tests to move time forward. */
+    static volatile Clock clock = Clock.systemUTC();
+
     private final SpotCloud cloud;
-    private final Clock clock = Clock.systemUTC();
     private AwsClientFactory aws;
     private SpotEngine engine;
     private SqsInterruptionSource queue;
@@ -188,9 +190,32 @@ public final class SpotCloudRuntime {
             return;
         }
         if (queue == null) {
-            applyInterruptions(e.onNotices(collectProbes()));
+            notices(collectProbes());
         }
         stepNow();
+        removeForgottenAgents(e);
+    }
+
+    /** Applies interruption notices, wherever they were read. */
+    void notices(List<InterruptionNotice> notices) {
+        SpotEngine e = engine();
+        if (e != null && !notices.isEmpty()) {
+            applyInterruptions(e.onNotices(notices));
+        }
+    }
+
+    /** Agents kept across a restart whose instances EC2 no longer lists (the engine did not adopt them). */
+    private void removeForgottenAgents(SpotEngine e) {
+        if (!e.hasReconciled()) {
+            return;
+        }
+        for (SpotAgent a : cloud.agents()) {
+            Computer c = a.toComputer();
+            if (e.agent(a.getInstanceId()).isEmpty() && (c == null || c.countBusy() == 0)) {
+                removeNode(a.getInstanceId(), "Removed agent " + a.getInstanceId() + ": EC2 no longer lists its "
+                        + "instance");
+            }
+        }
     }
 
     /** One long poll of the interruption queue (about 19 s); called from {@link SpotNoticePoller}. */
@@ -232,6 +257,9 @@ public final class SpotCloudRuntime {
         List<Agent> added = new ArrayList<>(step.launched());
         added.addAll(step.adopted());
         for (Agent a : added) {
+            if (Jenkins.get().getNode(a.instanceId()) != null) {
+                continue; // an agent kept across a restart, now known to the engine again
+            }
             try {
                 Jenkins.get().addNode(new SpotAgent(cloud, a));
                 remember((a.adopted() ? "Adopted " : "Launched ") + a);

@@ -58,6 +58,7 @@ public final class SpotEngine {
     private int throttleLevel;
     private Instant throttledUntil = Instant.MIN;
     private Instant lastStep;
+    private boolean reconciled;
 
     public SpotEngine(SpotFleetConfig config, FleetApi api, Clock clock, Random random, OnDemandPrices prices) {
         this.config = config;
@@ -91,6 +92,11 @@ public final class SpotEngine {
             counters.call("Ec2.DescribeInstances");
         }
         return api.describeInstance(instanceId);
+    }
+
+    /** True once a reconciliation has listed the cloud's instances: the engine knows every one of them. */
+    public synchronized boolean hasReconciled() {
+        return reconciled;
     }
 
     /** Why launching is paused (an account limit), or empty. */
@@ -237,8 +243,10 @@ public final class SpotEngine {
         List<FleetApi.ManagedInstance> listed = callApi("Ec2.DescribeInstances",
                 () -> api.describeManagedInstances(config.controllerId(), config.cloudName()), messages);
         if (listed == null) {
+            nextReconcile = now.plus(jittered(RECONCILE_MIN)); // not every step while EC2 refuses
             return;
         }
+        reconciled = true;
         boolean changed = false;
         Set<String> ids = new HashSet<>();
         for (FleetApi.ManagedInstance i : listed) {

@@ -385,4 +385,19 @@ class SpotEngineTest {
         assertThat(ec2.running()).isEmpty();
         assertThat(ec2.server().requests("CreateFleet").get(0).form()).containsEntry("DryRun", "true");
     }
+
+    @Test
+    void aRefusedReconciliationIsReportedAndLeavesTheEngineUnreconciled() {
+        ec2.server().failNext("DescribeInstances", 1, FakeError.accessDenied("ec2:DescribeInstances"));
+        SpotEngine engine = engine(config().build());
+
+        EngineStep step = engine.step(Demand.none(), List.of());
+
+        assertThat(engine.hasReconciled()).as("the caller must not treat its agents as forgotten").isFalse();
+        assertThat(step.messages()).anySatisfy(m -> assertThat(m).contains("AWS denied ec2:DescribeInstances")
+                .contains("IAM policy"));
+        clock.advance(Duration.ofMinutes(6));
+        engine.step(Demand.none(), List.of());
+        assertThat(engine.hasReconciled()).isTrue();
+    }
 }
