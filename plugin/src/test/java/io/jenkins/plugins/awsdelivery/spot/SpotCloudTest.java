@@ -1,0 +1,325 @@
+package io.jenkins.plugins.awsdelivery.spot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.cloudbees.jenkins.plugins.awscredentials.AWSCredentialsImpl;
+import com.cloudbees.plugins.credentials.CredentialsScope;
+import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
+import hudson.model.Computer;
+import hudson.model.FreeStyleBuild;
+import hudson.model.FreeStyleProject;
+import hudson.model.Label;
+import hudson.model.Node;
+import hudson.model.User;
+import hudson.security.ACL;
+import hudson.security.ACLContext;
+import hudson.util.FormValidation;
+import io.jenkins.plugins.awsdelivery.config.AwsDeliveryStagesConfiguration;
+import io.jenkins.plugins.awsdelivery.core.spot.InterruptionNotice;
+import io.jenkins.plugins.awsdelivery.core.spot.NoticeKind;
+import io.jenkins.plugins.awsdelivery.testing.FakeEc2;
+import io.jenkins.plugins.awsdelivery.testing.TestClock;
+import io.jenkins.plugins.casc.ConfigurationAsCode;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import jenkins.model.Jenkins;
+import org.htmlunit.HttpMethod;
+import org.htmlunit.Page;
+import org.htmlunit.WebRequest;
+import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
+import org.jenkinsci.plugins.workflow.job.WorkflowJob;
+import org.jenkinsci.plugins.workflow.job.WorkflowRun;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.MockAuthorizationStrategy;
+import org.jvnet.hudson.test.junit.jupiter.InboundAgentExtension;
+import org.jvnet.hudson.test.junit.jupiter.JenkinsSessionExtension;
+
+/**
+ * The Spot cloud in a real Jenkins against the scripted EC2 (Query protocol) on 127.0.0.1: agents launched for
+ * the queue, connecting inbound, drained on interruption with Pipeline's retry rerunning the work, retired when
+ * idle, and kept or cleaned up across a restart.
+ */
+class SpotCloudTest {
+
+    private static final List<String> SUBNETS = List.of("subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2",
+            "subnet-0ccccccccccccccc3");
+
+    @RegisterExtension
+    private final JenkinsSessionExtension sessions = new JenkinsSessionExtension();
+
+    @RegisterExtension
+    private final InboundAgentExtension inbound = new InboundAgentExtension();
+
+    private final TestClock clock = new TestClock(Instant.now());
+    private FakeEc2 ec2;
+
+    @BeforeEach
+    void start() {
+        ec2 = new FakeEc2(clock::instant);
+        SpotCloudRuntime.clock = clock;
+    }
+
+    @AfterEach
+    void stop() {
+        SpotCloudRuntime.clock = java.time.Clock.systemUTC();
+        ec2.close();
+    }
+
+    private SpotCloud cloud(JenkinsRule j, int min) throws Exception {
+        SystemCredentialsProvider.getInstance().getCredentials().add(new AWSCredentialsImpl(CredentialsScope.GLOBAL,
+                "aws", "AKIASPOTCLOUDTEST", "spot-cloud-secret", "test"));
+        SystemCredentialsProvider.getInstance().save();
+        AwsDeliveryStagesConfiguration global = AwsDeliveryStagesConfiguration.get();
+        global.setEndpointOverride(ec2.server().endpoint().toString());
+        SpotCloud c = new SpotCloud("linux-spot");
+        c.setRegion(FakeEc2.REGION);
+        c.setCredentialsId("aws");
+        c.setLaunchTemplate("lt-0123456789abcdef0");
+        c.setInstanceTypes("m5.large m5a.large m6i.large c5.large c6i.large r5.large");
+        c.setSubnetIds(String.join("\n", SUBNETS));
+        c.setLabelString("spot");
+        c.setNumExecutors(1);
+        c.setMinAgents(min);
+        c.setMaxAgents(4);
+        c.setRemoteFs(Files.createTempDirectory("spot-agent").toString());
+        j.jenkins.clouds.add(c);
+        j.jenkins.save();
+        return c;
+    }
+
+    private static List<SpotAgent> agents(SpotCloud c) {
+        return c.agents();
+    }
+
+    private static SpotAgent awaitAgent(JenkinsRule j, SpotCloud c, String except) throws Exception {
+        for (int i = 0; i < 600; i++) {
+            c.getRuntime().stepNow();
+            for (SpotAgent a : agents(c)) {
+                if (!a.getInstanceId().equals(except)) {
+                    return a;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no Spot agent was launched");
+    }
+
+    @Test
+    void jcascExampleInTheDocsConfiguresTheCloudAndExportsTheSameFields() throws Throwable {
+        sessions.then(j -> {
+            String doc = Files.readString(Path.of("../docs/spot-agents.md"));
+            Matcher m = Pattern.compile("```yaml\\n(jenkins:\\n.*?)```", Pattern.DOTALL).matcher(doc);
+            assertThat(m.find()).as("docs/spot-agents.md has a jenkins: YAML example").isTrue();
+            Path yaml = Files.createTempFile("spot", ".yml");
+            Files.writeString(yaml, m.group(1));
+
+            ConfigurationAsCode.get().configure(yaml.toString());
+
+            SpotCloud c = (SpotCloud) j.jenkins.getCloud("linux-spot");
+            assertThat(c).isNotNull();
+            assertThat(c.toConfig("controller").pools()).as("6 instance types in 3 Availability Zones").hasSize(18);
+            assertThat(c.getLabelString()).isEqualTo("linux spot");
+            assertThat(c.getAllocationStrategy()).isEqualTo("price-capacity-optimized");
+
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ConfigurationAsCode.get().export(out);
+            String exported = out.toString(StandardCharsets.UTF_8);
+            assertThat(exported).contains("awsSpot:").contains("instanceTypes:").contains("subnetIds:")
+                    .contains("interruptionQueueUrl:");
+
+            SpotCloud before = c;
+            Path again = Files.createTempFile("spot-export", ".yml");
+            Files.writeString(again, exported);
+            j.jenkins.clouds.clear();
+            ConfigurationAsCode.get().configure(again.toString());
+            j.assertEqualDataBoundBeans(before, j.jenkins.getCloud("linux-spot"));
+        });
+    }
+
+    @Test
+    void queuedBuildLaunchesAnInboundAgentThatConnectsAndRunsIt() throws Throwable {
+        sessions.then(j -> {
+            SpotCloud c = cloud(j, 0);
+            FreeStyleProject p = j.createFreeStyleProject("build");
+            p.setAssignedLabel(Label.get("spot"));
+
+            var future = p.scheduleBuild2(0);
+            SpotAgent agent = awaitAgent(j, c, null);
+
+            assertThat(agent.getLabelString()).isEqualTo("spot");
+            assertThat(agent.getNodeDescription()).contains("EC2 spot").contains("cloud linux-spot");
+            assertThat(ec2.running()).singleElement().satisfies(i -> assertThat(i.tags())
+                    .containsEntry("aws-delivery-stages:cloud", "linux-spot"));
+            inbound.start(j, agent.getNodeName());
+            FreeStyleBuild b = j.assertBuildStatusSuccess(future);
+            assertThat(b.getBuiltOnStr()).isEqualTo(agent.getInstanceId());
+            assertThat(ec2.server().requests("CreateFleet")).as("one build, one launch").hasSize(1);
+        });
+    }
+
+    @Test
+    void interruptionTakesTheAgentAwayAndRetryRerunsTheStageOnAReplacement() throws Throwable {
+        sessions.then(j -> {
+            SpotCloud c = cloud(j, 0);
+            WorkflowJob p = j.createProject(WorkflowJob.class, "pipeline");
+            p.setDefinition(new CpsFlowDefinition("retry(count: 2, conditions: [agent()]) {\n"
+                    + "  node('spot') { echo \"running on ${env.NODE_NAME}\"; sleep 30 }\n"
+                    + "}", true));
+            WorkflowRun run = p.scheduleBuild2(0).waitForStart();
+            SpotAgent first = awaitAgent(j, c, null);
+            inbound.start(j, first.getNodeName());
+            j.waitForMessage("running on " + first.getInstanceId(), run);
+
+            c.getRuntime().notices(List.of(new InterruptionNotice(first.getInstanceId(), NoticeKind.INTERRUPTION,
+                    "terminate", Instant.now().plusSeconds(120), "sqs")));
+
+            assertThat(j.jenkins.getNode(first.getInstanceId())).as("removed so that retry reruns the stage")
+                    .isNull();
+            assertThat(c.getRuntime().getRecentMessages()).anySatisfy(m -> assertThat(m)
+                    .contains("EC2 Spot interruption").contains(first.getInstanceId()));
+            SpotAgent second = awaitAgent(j, c, first.getInstanceId());
+            inbound.start(j, second.getNodeName());
+            j.waitForMessage("running on " + second.getInstanceId(), run);
+            j.assertBuildStatusSuccess(j.waitForCompletion(run));
+            j.assertLogContains("Agent was removed", run);
+        });
+    }
+
+    @Test
+    void rebalanceRecommendationTakesTheAgentOfflineWithTheReason() throws Throwable {
+        sessions.then(j -> {
+            SpotCloud c = cloud(j, 1);
+            SpotAgent agent = awaitAgent(j, c, null);
+            inbound.start(j, agent.getNodeName());
+
+            c.getRuntime().notices(List.of(new InterruptionNotice(agent.getInstanceId(), NoticeKind.REBALANCE, "",
+                    Instant.now(), "imds")));
+
+            Computer computer = agent.toComputer();
+            assertThat(computer.isAcceptingTasks()).isFalse();
+            assertThat(String.valueOf(computer.getOfflineCause())).contains("rebalance recommendation");
+            // Idle, it is terminated at the next step; the minimum of 1 brings a replacement.
+            c.getRuntime().stepNow();
+            assertThat(ec2.instance(agent.getInstanceId()).stateName()).isEqualTo("terminated");
+            assertThat(awaitAgent(j, c, agent.getInstanceId())).isNotNull();
+        });
+    }
+
+    @Test
+    void idleAgentIsRetiredThenTerminatedButNeverWhileABuildRuns() throws Throwable {
+        sessions.then(j -> {
+            SpotCloud c = cloud(j, 0);
+            FreeStyleProject p = j.createFreeStyleProject("build");
+            p.setAssignedLabel(Label.get("spot"));
+            var future = p.scheduleBuild2(0);
+            SpotAgent agent = awaitAgent(j, c, null);
+            inbound.start(j, agent.getNodeName());
+            j.assertBuildStatusSuccess(future);
+
+            c.getRuntime().stepNow();
+            clock.advance(Duration.ofMinutes(11));
+            c.getRuntime().stepNow();
+            assertThat(String.valueOf(agent.toComputer().getOfflineCause())).contains("being removed");
+            clock.advance(Duration.ofSeconds(10));
+            c.getRuntime().stepNow();
+
+            assertThat(j.jenkins.getNode(agent.getInstanceId())).isNull();
+            assertThat(ec2.instance(agent.getInstanceId()).stateName()).isEqualTo("terminated");
+        });
+    }
+
+    @Test
+    void restartKeepsAgentsWhoseInstancesRunAndRemovesTheOthers() throws Throwable {
+        String[] ids = new String[2];
+        sessions.then(j -> {
+            SpotCloud c = cloud(j, 2);
+            c.getRuntime().stepNow();
+            List<SpotAgent> agents = agents(c);
+            assertThat(agents).hasSize(2);
+            ids[0] = agents.get(0).getInstanceId();
+            ids[1] = agents.get(1).getInstanceId();
+        });
+        ec2.boot();
+        ec2.interrupt(ids[1]);
+        sessions.then(j -> {
+            SpotCloud c = (SpotCloud) j.jenkins.getCloud("linux-spot");
+            assertThat(j.jenkins.getNode(ids[0])).isInstanceOf(SpotAgent.class);
+
+            c.getRuntime().maintain();
+
+            assertThat(j.jenkins.getNode(ids[0])).as("adopted: its instance runs").isNotNull();
+            assertThat(j.jenkins.getNode(ids[1])).as("its instance is gone").isNull();
+            assertThat(c.getRuntime().getMetrics().spotLaunches()).as("the minimum is met again").isEqualTo(1);
+        });
+    }
+
+    @Test
+    void agentSecretIsRefusedToARequestNotFromTheInstance() throws Throwable {
+        sessions.then(j -> {
+            SpotCloud c = cloud(j, 1);
+            c.getRuntime().stepNow();
+            ec2.boot();
+            String id = agents(c).get(0).getInstanceId();
+            JenkinsRule.WebClient wc = j.createWebClient().withThrowExceptionOnFailingStatusCode(false);
+
+            WebRequest ask = new WebRequest(new java.net.URL(j.getURL(), "aws-spot-agent/secret?cloud=linux-spot"
+                    + "&instanceId=" + id), HttpMethod.POST);
+            Page refused = wc.getPage(ask);
+            WebRequest unknown = new WebRequest(new java.net.URL(j.getURL(), "aws-spot-agent/secret?cloud=nope"
+                    + "&instanceId=" + id), HttpMethod.POST);
+
+            assertThat(refused.getWebResponse().getStatusCode()).isEqualTo(403);
+            assertThat(refused.getWebResponse().getContentAsString()).contains("came from 127.0.0.1");
+            assertThat(wc.getPage(unknown).getWebResponse().getStatusCode()).isEqualTo(404);
+        });
+    }
+
+    @Test
+    void testConnectionIsADryRunForAdministratorsOnly() throws Throwable {
+        sessions.then(j -> {
+            cloud(j, 0);
+            j.jenkins.setSecurityRealm(j.createDummySecurityRealm());
+            j.jenkins.setAuthorizationStrategy(new MockAuthorizationStrategy()
+                    .grant(Jenkins.ADMINISTER).everywhere().to("admin")
+                    .grant(Jenkins.READ).everywhere().to("reader"));
+            SpotCloud.DescriptorImpl d = j.jenkins.getDescriptorByType(SpotCloud.DescriptorImpl.class);
+            String types = "m5.large c5.large";
+            String subnets = String.join(" ", SUBNETS);
+
+            try (ACLContext ignored = ACL.as2(User.getById("admin", true).impersonate2())) {
+                FormValidation ok = d.doTestConnection("linux-spot", FakeEc2.REGION, "aws", null, null,
+                        "lt-0123456789abcdef0", null, null, null, null, types, 0, 0, 0, 0, subnets,
+                        "price-capacity-optimized");
+                assertThat(ok.kind).isEqualTo(FormValidation.Kind.OK);
+                assertThat(ok.getMessage()).contains("EC2 accepts the request").contains("6 pool(s)");
+            }
+            assertThat(ec2.running()).as("a dry run launches nothing").isEmpty();
+            try (ACLContext ignored = ACL.as2(User.getById("reader", true).impersonate2())) {
+                assertThatThrownBy(() -> d.doTestConnection("linux-spot", FakeEc2.REGION, "aws", null, null,
+                        "lt-0123456789abcdef0", null, null, null, null, types, 0, 0, 0, 0, subnets, null))
+                        .isInstanceOf(org.springframework.security.access.AccessDeniedException.class);
+            }
+        });
+    }
+
+    @SuppressWarnings("unused")
+    private static Node node(JenkinsRule j, String name) {
+        return j.jenkins.getNode(name);
+    }
+
+    @SuppressWarnings("unused")
+    private static final long WAIT = TimeUnit.SECONDS.toMillis(30);
+}
