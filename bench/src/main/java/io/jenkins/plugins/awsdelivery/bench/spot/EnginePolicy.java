@@ -18,8 +18,9 @@ import java.util.Random;
 /**
  * This project's engine, driven the way the Jenkins cloud drives it: a step every 10 seconds with the queue and the
  * agents; notices read by each agent from instance metadata (every 5 seconds, no AWS call); inbound agents connect
- * 5 to 15 seconds after boot. Under an interruption warning, a build that cannot finish before the instance goes
- * is reported as interrupted at once, so its rerun starts on the replacement instead of two minutes later.
+ * 5 to 15 seconds after boot. Under an interruption warning, unless every build on the agent ends at least 15 s
+ * before the instance goes, the agent is removed at once and its builds rerun on the replacement (the Jenkins
+ * cloud judges this from each build's estimated duration; the simulation knows the durations).
  */
 final class EnginePolicy implements Simulation.Policy {
 
@@ -114,9 +115,12 @@ final class EnginePolicy implements Simulation.Policy {
             }
             instance.acceptingWork = false;
             if (i.notice().kind() == NoticeKind.INTERRUPTION) {
+                // As the Jenkins cloud does: if any build would not end 15 s before the instance goes, the agent
+                // is removed at once and all its builds rerun; otherwise they all finish.
                 long end = instance.terminatesAt;
-                for (SimBuild b : new ArrayList<>(instance.running)) {
-                    if (b.finishesAt() > end - 10) {
+                boolean allFinish = instance.running.stream().allMatch(b -> b.finishesAt() <= end - 15);
+                if (!allFinish) {
+                    for (SimBuild b : new ArrayList<>(instance.running)) {
                         instance.running.remove(b);
                         sim.interrupt(b, now);
                     }
