@@ -7,6 +7,7 @@ import hudson.model.TaskListener;
 import hudson.slaves.AbstractCloudComputer;
 import hudson.slaves.AbstractCloudSlave;
 import hudson.slaves.Cloud;
+import hudson.slaves.ComputerLauncher;
 import hudson.slaves.JNLPLauncher;
 import io.jenkins.plugins.awsdelivery.core.spot.Agent;
 import java.io.IOException;
@@ -14,7 +15,8 @@ import jenkins.model.Jenkins;
 
 /**
  * A Jenkins agent on one EC2 instance of a {@link SpotCloud}. Named after the instance ID; it stores only the
- * cloud's name and the instance's facts, and finds the rest through the cloud. Connects inbound over WebSocket.
+ * cloud's name and the instance's facts, and finds the rest through the cloud. Connects inbound over WebSocket, or
+ * over SSH to the instance's private address.
  */
 public final class SpotAgent extends AbstractCloudSlave {
 
@@ -26,8 +28,8 @@ public final class SpotAgent extends AbstractCloudSlave {
     private final String instanceType;
     private final String subnetId;
 
-    SpotAgent(SpotCloud cloud, Agent agent) throws Descriptor.FormException, IOException {
-        super(agent.instanceId(), cloud.getRemoteFs(), launcher());
+    SpotAgent(SpotCloud cloud, Agent agent, ComputerLauncher launcher) throws Descriptor.FormException, IOException {
+        super(agent.instanceId(), cloud.getRemoteFs(), launcher);
         this.cloudName = cloud.name;
         this.instanceId = agent.instanceId();
         this.market = agent.market().apiValue();
@@ -40,7 +42,8 @@ public final class SpotAgent extends AbstractCloudSlave {
         setRetentionStrategy(new SpotRetentionStrategy());
     }
 
-    private static JNLPLauncher launcher() {
+    /** The inbound launcher: the agent connects itself over WebSocket. */
+    static JNLPLauncher inbound() {
         JNLPLauncher l = new JNLPLauncher();
         l.setWebSocket(true);
         return l;

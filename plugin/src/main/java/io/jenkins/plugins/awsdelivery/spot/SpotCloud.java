@@ -68,6 +68,10 @@ public final class SpotCloud extends Cloud {
     private int connectTimeoutMinutes = 10;
     private String interruptionQueueUrl;
     private String tags;
+    private String connection = "inbound";
+    private String sshCredentialsId;
+    private int sshPort = 22;
+    private String keyName;
 
     @DataBoundConstructor
     public SpotCloud(String name) {
@@ -86,6 +90,19 @@ public final class SpotCloud extends Cloud {
         }
     }
 
+    /** True when agents connect over SSH (the SSH Build Agents plugin) instead of inbound. */
+    public boolean usesSsh() {
+        return "ssh".equals(connection);
+    }
+
+    /** The user data of the cloud's own launch template: the inbound bootstrap, or the init script for SSH. */
+    private String userData() {
+        if (usesSsh()) {
+            return initScript == null ? null : "#!/bin/bash\n" + initScript.strip() + "\n";
+        }
+        return AgentUserData.render(Jenkins.get().getRootUrl(), name, remoteFs, jvmOptions, initScript);
+    }
+
     /** The engine's configuration; throws {@link StageException} naming the first wrong field. */
     public SpotFleetConfig toConfig(String controllerId) {
         SpotFleetConfig.Builder b = SpotFleetConfig.builder(name, controllerId);
@@ -97,8 +114,8 @@ public final class SpotCloud extends Cloud {
             }
             b.launchTemplateVersion(launchTemplateVersion);
         } else {
-            b.ami(amiId, instanceProfile, words(securityGroupIds), amiId == null ? null
-                    : AgentUserData.render(Jenkins.get().getRootUrl(), name, remoteFs, jvmOptions, initScript));
+            b.ami(amiId, instanceProfile, words(securityGroupIds), amiId == null ? null : userData());
+            b.keyName(keyName);
         }
         if (minVcpu > 0) {
             b.instanceRequirements(new io.jenkins.plugins.awsdelivery.core.spot.InstanceRequirementsSpec(minVcpu,
@@ -428,6 +445,47 @@ public final class SpotCloud extends Cloud {
         this.tags = Util.fixEmptyAndTrim(tags);
     }
 
+    public String getConnection() {
+        return connection;
+    }
+
+    @DataBoundSetter
+    public void setConnection(String connection) {
+        String c = Util.fixEmptyAndTrim(connection);
+        if (c != null && !c.equals("inbound") && !c.equals("ssh")) {
+            throw StageException.invalidInput("Agent connection '" + connection + "' is unknown.",
+                    "Use inbound (WebSocket, the default) or ssh.");
+        }
+        this.connection = c == null ? "inbound" : c;
+    }
+
+    public String getSshCredentialsId() {
+        return sshCredentialsId;
+    }
+
+    @DataBoundSetter
+    public void setSshCredentialsId(String sshCredentialsId) {
+        this.sshCredentialsId = Util.fixEmptyAndTrim(sshCredentialsId);
+    }
+
+    public int getSshPort() {
+        return sshPort;
+    }
+
+    @DataBoundSetter
+    public void setSshPort(int sshPort) {
+        this.sshPort = sshPort <= 0 ? 22 : sshPort;
+    }
+
+    public String getKeyName() {
+        return keyName;
+    }
+
+    @DataBoundSetter
+    public void setKeyName(String keyName) {
+        this.keyName = Util.fixEmptyAndTrim(keyName);
+    }
+
     @Extension
     @Symbol("awsSpot")
     public static final class DescriptorImpl extends Descriptor<Cloud> {
@@ -454,6 +512,36 @@ public final class SpotCloud extends Cloud {
                 m.add(s.apiValue());
             }
             return m;
+        }
+
+        @POST
+        public ListBoxModel doFillConnectionItems() {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            ListBoxModel m = new ListBoxModel();
+            m.add("Inbound over WebSocket (no SSH key)", "inbound");
+            m.add("SSH (SSH Build Agents plugin)", "ssh");
+            return m;
+        }
+
+        @POST
+        public FormValidation doCheckConnection(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            if ("ssh".equals(value) && !SshConnection.available()) {
+                return FormValidation.error("Install the SSH Build Agents plugin (ssh-slaves) to connect over SSH.");
+            }
+            return FormValidation.ok();
+        }
+
+        @POST
+        public ListBoxModel doFillSshCredentialsIdItems(@QueryParameter String sshCredentialsId) {
+            if (!Jenkins.get().hasPermission(Jenkins.ADMINISTER)) {
+                return new com.cloudbees.plugins.credentials.common.StandardListBoxModel()
+                        .includeCurrentValue(sshCredentialsId);
+            }
+            return new com.cloudbees.plugins.credentials.common.StandardListBoxModel().includeEmptyValue()
+                    .includeAs(hudson.security.ACL.SYSTEM2, Jenkins.get(),
+                            com.cloudbees.plugins.credentials.common.StandardUsernameCredentials.class)
+                    .includeCurrentValue(sshCredentialsId);
         }
 
         @POST

@@ -261,10 +261,12 @@ public final class SpotCloudRuntime {
                 continue; // an agent kept across a restart, now known to the engine again
             }
             try {
-                Jenkins.get().addNode(new SpotAgent(cloud, a));
+                Jenkins.get().addNode(new SpotAgent(cloud, a, launcher(a)));
                 remember((a.adopted() ? "Adopted " : "Launched ") + a);
             } catch (IOException | hudson.model.Descriptor.FormException e) {
                 remember("Could not add agent " + a.instanceId() + ": " + e);
+            } catch (StageException e) {
+                remember("Could not add agent " + a.instanceId() + ": " + e.describe());
             }
         }
         for (Agent a : step.retiring()) {
@@ -280,6 +282,23 @@ public final class SpotCloudRuntime {
             removeNode(a.instanceId(), (step.lost().contains(a) ? "Lost " : "Terminated ") + a);
         }
         step.messages().forEach(this::remember);
+    }
+
+    private hudson.slaves.ComputerLauncher launcher(Agent a) {
+        if (!cloud.usesSsh()) {
+            return SpotAgent.inbound();
+        }
+        if (!SshConnection.available()) {
+            throw StageException.invalidInput("Cloud " + cloud.name + " connects over SSH, but the SSH Build Agents "
+                    + "plugin is not installed.", "Install it, or use inbound agents.");
+        }
+        // The private address is known as soon as the instance exists, long before SSH answers.
+        String host = engine.describe(a.instanceId()).map(FleetApi.ManagedInstance::privateIp).orElse(null);
+        if (host == null) {
+            throw StageException.invalidInput("EC2 reports no private address for " + a.instanceId() + ".",
+                    "Check the cloud's subnets.");
+        }
+        return SshConnection.launcher(host, cloud.getSshPort(), cloud.getSshCredentialsId(), cloud.getJvmOptions());
     }
 
     private void applyInterruptions(List<Interruption> interruptions) {

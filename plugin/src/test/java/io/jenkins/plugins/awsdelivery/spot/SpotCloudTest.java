@@ -315,6 +315,26 @@ class SpotCloudTest {
         });
     }
 
+    @Test
+    void sshAgentsAreReachedOnTheInstancesPrivateAddress() throws Throwable {
+        sessions.then(j -> {
+            SpotCloud c = cloud(j, 1);
+            c.setConnection("ssh");
+            c.setSshCredentialsId("ec2-user-key");
+            c.setSshPort(2222);
+
+            c.getRuntime().stepNow();
+
+            SpotAgent agent = agents(c).get(0);
+            assertThat(agent.getLauncher()).isInstanceOf(hudson.plugins.sshslaves.SSHLauncher.class);
+            hudson.plugins.sshslaves.SSHLauncher ssh = (hudson.plugins.sshslaves.SSHLauncher) agent.getLauncher();
+            assertThat(ssh.getHost()).isEqualTo(FakeEc2.privateIp(agent.getInstanceId()));
+            assertThat(ssh.getPort()).isEqualTo(2222);
+            assertThat(ssh.getCredentialsId()).isEqualTo("ec2-user-key");
+            assertThatThrownBy(() -> c.setConnection("telnet")).hasMessageContaining("'telnet' is unknown");
+        });
+    }
+
     @SuppressWarnings("unused")
     private static Node node(JenkinsRule j, String name) {
         return j.jenkins.getNode(name);

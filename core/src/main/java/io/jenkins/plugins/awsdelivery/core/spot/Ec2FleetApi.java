@@ -264,6 +264,7 @@ public final class Ec2FleetApi implements FleetApi {
                 i.name(p);
             }
         }));
+        config.keyName().ifPresent(d::keyName);
         config.userData().ifPresent(u -> d.userData(Base64.getEncoder()
                 .encodeToString(u.getBytes(StandardCharsets.UTF_8))));
         return d.build();
@@ -283,6 +284,7 @@ public final class Ec2FleetApi implements FleetApi {
         return Objects.equals(have.imageId(), wanted.imageId())
                 && Objects.equals(have.securityGroupIds(), wanted.securityGroupIds())
                 && Objects.equals(have.userData(), wanted.userData())
+                && Objects.equals(have.keyName(), wanted.keyName())
                 && Objects.equals(profile, wantedProfile);
     }
 

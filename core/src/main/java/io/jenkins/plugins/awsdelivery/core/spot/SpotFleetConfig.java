@@ -46,6 +46,7 @@ public final class SpotFleetConfig implements Serializable {
     private final String instanceProfile;
     private final List<String> securityGroupIds;
     private final String userData;
+    private final String keyName;
     private final List<InstanceTypeWeight> instanceTypes;
     private final InstanceRequirementsSpec instanceRequirements;
     private final List<String> subnetIds;
@@ -73,6 +74,7 @@ public final class SpotFleetConfig implements Serializable {
         this.instanceProfile = b.instanceProfile;
         this.securityGroupIds = List.copyOf(b.securityGroupIds);
         this.userData = b.userData;
+        this.keyName = b.keyName;
         this.instanceTypes = List.copyOf(b.instanceTypes);
         this.instanceRequirements = b.instanceRequirements;
         this.subnetIds = List.copyOf(new LinkedHashSet<>(b.subnetIds));
@@ -139,6 +141,11 @@ public final class SpotFleetConfig implements Serializable {
 
     public Optional<String> userData() {
         return Optional.ofNullable(userData);
+    }
+
+    /** With an AMI: the EC2 key pair whose public key SSH agents accept. */
+    public Optional<String> keyName() {
+        return Optional.ofNullable(keyName);
     }
 
     public List<InstanceTypeWeight> instanceTypes() {
@@ -253,6 +260,7 @@ public final class SpotFleetConfig implements Serializable {
         private String instanceProfile;
         private final List<String> securityGroupIds = new ArrayList<>();
         private String userData;
+        private String keyName;
         private final List<InstanceTypeWeight> instanceTypes = new ArrayList<>();
         private InstanceRequirementsSpec instanceRequirements;
         private final List<String> subnetIds = new ArrayList<>();
@@ -298,6 +306,12 @@ public final class SpotFleetConfig implements Serializable {
                         .forEach(this.securityGroupIds::add);
             }
             this.userData = blankToNull(userData);
+            return this;
+        }
+
+        /** With an AMI: an EC2 key pair put on the instances (for SSH agents). */
+        public Builder keyName(String keyName) {
+            this.keyName = blankToNull(keyName);
             return this;
         }
 
