@@ -162,13 +162,12 @@ public final class SpotCloud extends Cloud {
     }
 
     /**
-     * Provisioning goes through the engine, which adds agents itself; this only runs a step at once, so a queued
-     * build does not wait for the next maintenance round.
+     * Hands the engine the queue for this cloud's labels (the engine counts what is already launching, so the
+     * excess workload Jenkins computed is not needed) and returns the agents it launched as planned nodes.
      */
     @Override
     public Collection<NodeProvisioner.PlannedNode> provision(CloudState state, int excessWorkload) {
-        SpotCloudRuntime.of(this).stepNow();
-        return List.of();
+        return SpotCloudRuntime.of(this).provisionNow();
     }
 
     public SpotCloudRuntime getRuntime() {

@@ -173,14 +173,27 @@ public final class SpotCloudRuntime {
         return e.agent(instanceId).map(a -> a.acceptingWork() || a.state() == AgentState.LAUNCHING).orElse(true);
     }
 
-    /** One engine step now, mirrored into Jenkins. */
+    /** One engine step now, mirrored into Jenkins; new agents are added at once. */
     public void stepNow() {
         SpotEngine e = engine();
         if (e == null) {
             return;
         }
-        EngineStep step = e.step(Demand.of("", queued()), reports());
-        mirror(step);
+        mirror(e.step(Demand.of("", queued()), reports()), null);
+    }
+
+    /**
+     * One engine step for Jenkins' node provisioner: the agents launched are returned as planned nodes, which the
+     * provisioner adds and counts as capacity on the way.
+     */
+    public List<hudson.slaves.NodeProvisioner.PlannedNode> provisionNow() {
+        SpotEngine e = engine();
+        if (e == null) {
+            return List.of();
+        }
+        List<hudson.slaves.NodeProvisioner.PlannedNode> planned = new ArrayList<>();
+        mirror(e.step(Demand.of("", queued()), reports()), planned);
+        return planned;
     }
 
     /** The periodic round: collect interruption notices read by agents, then step. */
@@ -253,7 +266,7 @@ public final class SpotCloudRuntime {
         return reports;
     }
 
-    private void mirror(EngineStep step) {
+    private void mirror(EngineStep step, List<hudson.slaves.NodeProvisioner.PlannedNode> planned) {
         List<Agent> added = new ArrayList<>(step.launched());
         added.addAll(step.adopted());
         for (Agent a : added) {
@@ -261,7 +274,13 @@ public final class SpotCloudRuntime {
                 continue; // an agent kept across a restart, now known to the engine again
             }
             try {
-                Jenkins.get().addNode(new SpotAgent(cloud, a, launcher(a)));
+                SpotAgent node = new SpotAgent(cloud, a, launcher(a));
+                if (planned != null && !a.adopted()) {
+                    planned.add(new hudson.slaves.NodeProvisioner.PlannedNode(node.getNodeName(),
+                            java.util.concurrent.CompletableFuture.completedFuture(node), node.getNumExecutors()));
+                } else {
+                    Jenkins.get().addNode(node);
+                }
                 remember((a.adopted() ? "Adopted " : "Launched ") + a);
             } catch (IOException | hudson.model.Descriptor.FormException e) {
                 remember("Could not add agent " + a.instanceId() + ": " + e);

@@ -21,7 +21,7 @@ public final class SpotProvisionerStrategy extends NodeProvisioner.Strategy {
         Label label = state.getLabel();
         for (Cloud c : Jenkins.get().clouds) {
             if (c instanceof SpotCloud spot && spot.canProvision(new Cloud.CloudState(label, 0))) {
-                spot.getRuntime().stepNow();
+                state.recordPendingLaunches(spot.getRuntime().provisionNow());
             }
         }
         return NodeProvisioner.StrategyDecision.CONSULT_REMAINING_STRATEGIES;
