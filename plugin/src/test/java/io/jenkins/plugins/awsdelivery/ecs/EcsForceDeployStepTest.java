@@ -96,9 +96,10 @@ class EcsForceDeployStepTest {
         sessions.then(j -> {
             configure(j);
             FreeStyleProject p = j.createFreeStyleProject("freestyle");
-            EcsForceDeployBuilder b = new EcsForceDeployBuilder("prod", "web");
-            b.setTimeout("15m");
-            b.setRollbackOnTimeout(true);
+            EcsForceDeployStep step = new EcsForceDeployStep("prod", "web");
+            step.setTimeout("15m");
+            step.setRollbackOnTimeout(true);
+            EcsForceDeployBuilder b = new EcsForceDeployBuilder(step);
             p.getBuildersList().add(b);
 
             j.assertEqualDataBoundBeans(b, j.configRoundtrip(p).getBuildersList().get(EcsForceDeployBuilder.class));

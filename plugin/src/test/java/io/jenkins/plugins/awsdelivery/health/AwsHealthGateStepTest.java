@@ -99,8 +99,9 @@ class AwsHealthGateStepTest {
             configure(j);
             HEALTH.event("RDS", "AWS_RDS_OPERATIONAL_ISSUE", "eu-west-1", "PUBLIC", "open");
             FreeStyleProject p = j.createFreeStyleProject("freestyle");
-            AwsHealthGateBuilder gate = new AwsHealthGateBuilder();
-            gate.setServices(List.of("RDS"));
+            AwsHealthGateStep step = new AwsHealthGateStep();
+            step.setServices(List.of("RDS"));
+            AwsHealthGateBuilder gate = new AwsHealthGateBuilder(step);
             p.getBuildersList().add(gate);
 
             FreeStyleBuild b = j.buildAndAssertStatus(Result.FAILURE, p);

@@ -111,12 +111,13 @@ class PxSnapshotStepTest {
         sessions.then(j -> {
             configure(j);
             FreeStyleProject p = j.createFreeStyleProject("freestyle");
-            PxSnapshotBuilder builder = new PxSnapshotBuilder("prod");
-            builder.setPvc("mongo-data");
-            builder.setCredentialsId("k8s");
-            builder.setServerUrl(cluster.url());
-            builder.setRetain(3);
-            builder.setTimeout("5m");
+            PxSnapshotStep configured = new PxSnapshotStep("prod");
+            configured.setPvc("mongo-data");
+            configured.setCredentialsId("k8s");
+            configured.setServerUrl(cluster.url());
+            configured.setRetain(3);
+            configured.setTimeout("5m");
+            PxSnapshotBuilder builder = new PxSnapshotBuilder(configured);
             p.getBuildersList().add(builder);
             FreeStyleBuild b = j.buildAndAssertSuccess(p);
             j.assertLogContains("Snapshot px-freestyle-b1-mongo-data of claim prod/mongo-data is ready", b);
