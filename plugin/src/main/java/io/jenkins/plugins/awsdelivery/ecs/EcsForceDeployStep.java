@@ -8,7 +8,6 @@ import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.util.FormValidation;
-import hudson.util.ListBoxModel;
 import io.jenkins.plugins.awsdelivery.StageLogs;
 import io.jenkins.plugins.awsdelivery.aws.AwsConnection;
 import io.jenkins.plugins.awsdelivery.aws.ResolvedAws;
@@ -22,13 +21,12 @@ import io.jenkins.plugins.awsdelivery.core.wait.PollOutcome;
 import io.jenkins.plugins.awsdelivery.core.wait.WaitDecision;
 import io.jenkins.plugins.awsdelivery.core.wait.WaitState;
 import io.jenkins.plugins.awsdelivery.steps.AwsStep;
+import io.jenkins.plugins.awsdelivery.steps.AwsStepDescriptor;
 import io.jenkins.plugins.awsdelivery.steps.AwsStepForms;
 import io.jenkins.plugins.awsdelivery.wait.PollingStepExecution;
 import java.time.Clock;
-import java.util.Set;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -252,7 +250,7 @@ public final class EcsForceDeployStep extends AwsStep implements EcsDeployParame
 
     @Extension
     @Symbol("ecsForceDeploy")
-    public static final class DescriptorImpl extends StepDescriptor {
+    public static final class DescriptorImpl extends AwsStepDescriptor {
 
         @Override
         public String getFunctionName() {
@@ -263,26 +261,6 @@ public final class EcsForceDeployStep extends AwsStep implements EcsDeployParame
         @Override
         public String getDisplayName() {
             return "ECS force deploy: start a new ECS deployment and report its true outcome";
-        }
-
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(Run.class, TaskListener.class);
-        }
-
-        @POST
-        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
-            return AwsStepForms.fillCredentialsIdItems(item, credentialsId);
-        }
-
-        @POST
-        public FormValidation doCheckRegion(@AncestorInPath Item item, @QueryParameter String value) {
-            return AwsStepForms.checkRegion(item, value);
-        }
-
-        @POST
-        public FormValidation doCheckRoleArn(@AncestorInPath Item item, @QueryParameter String value) {
-            return AwsStepForms.checkRoleArn(item, value);
         }
 
         @POST

@@ -22,16 +22,15 @@ import io.jenkins.plugins.awsdelivery.core.wait.PollOutcome;
 import io.jenkins.plugins.awsdelivery.core.wait.WaitDecision;
 import io.jenkins.plugins.awsdelivery.core.wait.WaitState;
 import io.jenkins.plugins.awsdelivery.steps.AwsStep;
+import io.jenkins.plugins.awsdelivery.steps.AwsStepDescriptor;
 import io.jenkins.plugins.awsdelivery.steps.AwsStepForms;
 import io.jenkins.plugins.awsdelivery.steps.ListParameters;
 import io.jenkins.plugins.awsdelivery.wait.PollingStepExecution;
 import java.time.Clock;
 import java.util.List;
-import java.util.Set;
 import net.sf.json.JSONObject;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -308,7 +307,7 @@ public final class AwsHealthGateStep extends AwsStep implements HealthGateParame
 
     @Extension
     @Symbol("awsHealthGate")
-    public static final class DescriptorImpl extends StepDescriptor {
+    public static final class DescriptorImpl extends AwsStepDescriptor {
 
         @Override
         public String getFunctionName() {
@@ -322,11 +321,6 @@ public final class AwsHealthGateStep extends AwsStep implements HealthGateParame
         }
 
         @Override
-        public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(Run.class, TaskListener.class);
-        }
-
-        @Override
         public AwsHealthGateStep newInstance(StaplerRequest2 req, @NonNull JSONObject formData) throws FormException {
             return (AwsHealthGateStep) super.newInstance(req,
                     ListParameters.splitFormFields(formData, HealthGateParameters.LIST_FIELDS));
@@ -334,21 +328,6 @@ public final class AwsHealthGateStep extends AwsStep implements HealthGateParame
 
         public String join(List<String> values) {
             return ListParameters.join(values);
-        }
-
-        @POST
-        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
-            return AwsStepForms.fillCredentialsIdItems(item, credentialsId);
-        }
-
-        @POST
-        public FormValidation doCheckRegion(@AncestorInPath Item item, @QueryParameter String value) {
-            return AwsStepForms.checkRegion(item, value);
-        }
-
-        @POST
-        public FormValidation doCheckRoleArn(@AncestorInPath Item item, @QueryParameter String value) {
-            return AwsStepForms.checkRoleArn(item, value);
         }
 
         @POST

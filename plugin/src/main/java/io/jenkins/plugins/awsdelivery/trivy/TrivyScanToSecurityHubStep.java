@@ -14,6 +14,7 @@ import hudson.util.ListBoxModel;
 import io.jenkins.plugins.awsdelivery.StageLogs;
 import io.jenkins.plugins.awsdelivery.aws.AwsConnection;
 import io.jenkins.plugins.awsdelivery.core.trivy.TrivyScanResult;
+import io.jenkins.plugins.awsdelivery.steps.AwsStepDescriptor;
 import io.jenkins.plugins.awsdelivery.steps.AwsStepForms;
 import io.jenkins.plugins.awsdelivery.steps.ListParameters;
 import java.util.List;
@@ -29,7 +30,6 @@ import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.verb.POST;
 import io.jenkins.plugins.awsdelivery.steps.AwsStep;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 
@@ -242,7 +242,7 @@ public final class TrivyScanToSecurityHubStep extends AwsStep implements TrivyPa
 
     @Extension
     @Symbol("trivyScanToSecurityHub")
-    public static final class DescriptorImpl extends StepDescriptor {
+    public static final class DescriptorImpl extends AwsStepDescriptor {
 
         @Override
         public String getFunctionName() {
@@ -269,21 +269,6 @@ public final class TrivyScanToSecurityHubStep extends AwsStep implements TrivyPa
 
         public String join(List<String> values) {
             return ListParameters.join(values);
-        }
-
-        @POST
-        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
-            return AwsStepForms.fillCredentialsIdItems(item, credentialsId);
-        }
-
-        @POST
-        public FormValidation doCheckRegion(@AncestorInPath Item item, @QueryParameter String value) {
-            return AwsStepForms.checkRegion(item, value);
-        }
-
-        @POST
-        public FormValidation doCheckRoleArn(@AncestorInPath Item item, @QueryParameter String value) {
-            return AwsStepForms.checkRoleArn(item, value);
         }
 
         @POST
