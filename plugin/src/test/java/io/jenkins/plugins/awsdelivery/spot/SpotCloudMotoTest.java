@@ -33,6 +33,7 @@ class SpotCloudMotoTest {
         SystemCredentialsProvider.getInstance().getCredentials().add(new AWSCredentialsImpl(CredentialsScope.GLOBAL,
                 "aws", MotoServer.ACCESS_KEY, MotoServer.SECRET_KEY, "moto"));
         AwsDeliveryStagesConfiguration.get().setEndpointOverride(moto.endpoint().toString());
+        jenkins.model.JenkinsLocationConfiguration.get().setUrl(j.getURL().toString());
         List<String> subnets = new ArrayList<>();
         String ami;
         try (AwsClientFactory aws = new AwsClientFactory(moto.settings("eu-west-1"))) {

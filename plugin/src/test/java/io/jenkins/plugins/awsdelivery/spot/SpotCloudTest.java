@@ -126,6 +126,7 @@ class SpotCloudTest {
             Path yaml = Files.createTempFile("spot", ".yml");
             Files.writeString(yaml, m.group(1));
 
+            jenkins.model.JenkinsLocationConfiguration.get().setUrl(j.getURL().toString());
             ConfigurationAsCode.get().configure(yaml.toString());
 
             SpotCloud c = (SpotCloud) j.jenkins.getCloud("linux-spot");
