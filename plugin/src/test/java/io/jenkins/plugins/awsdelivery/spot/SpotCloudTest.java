@@ -21,8 +21,6 @@ import io.jenkins.plugins.awsdelivery.core.spot.NoticeKind;
 import io.jenkins.plugins.awsdelivery.testing.FakeEc2;
 import io.jenkins.plugins.awsdelivery.testing.TestClock;
 import io.jenkins.plugins.casc.ConfigurationAsCode;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -135,15 +133,17 @@ class SpotCloudTest {
             assertThat(c.getLabelString()).isEqualTo("linux spot");
             assertThat(c.getAllocationStrategy()).isEqualTo("price-capacity-optimized");
 
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ConfigurationAsCode.get().export(out);
-            String exported = out.toString(StandardCharsets.UTF_8);
+            io.jenkins.plugins.casc.ConfigurationContext context = new io.jenkins.plugins.casc.ConfigurationContext(
+                    io.jenkins.plugins.casc.ConfiguratorRegistry.get());
+            String exported = io.jenkins.plugins.casc.misc.Util.toYamlString(
+                    io.jenkins.plugins.casc.misc.Util.getJenkinsRoot(context).get("clouds"));
             assertThat(exported).contains("awsSpot:").contains("instanceTypes:").contains("subnetIds:")
                     .contains("interruptionQueueUrl:");
 
             SpotCloud before = c;
             Path again = Files.createTempFile("spot-export", ".yml");
-            Files.writeString(again, exported);
+            Files.writeString(again, "jenkins:\n  clouds:\n" + exported.lines().map(l -> "    " + l)
+                    .collect(java.util.stream.Collectors.joining("\n")) + "\n");
             j.jenkins.clouds.clear();
             ConfigurationAsCode.get().configure(again.toString());
             j.assertEqualDataBoundBeans(before, j.jenkins.getCloud("linux-spot"));
