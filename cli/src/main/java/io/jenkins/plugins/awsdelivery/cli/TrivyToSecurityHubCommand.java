@@ -1,9 +1,12 @@
 package io.jenkins.plugins.awsdelivery.cli;
 
+import io.jenkins.plugins.awsdelivery.core.StageException;
 import io.jenkins.plugins.awsdelivery.core.StageLog;
 import io.jenkins.plugins.awsdelivery.core.aws.AwsClientFactory;
 import io.jenkins.plugins.awsdelivery.core.trivy.AsffMapper;
 import io.jenkins.plugins.awsdelivery.core.trivy.SeverityGate;
+import io.jenkins.plugins.awsdelivery.core.trivy.TrivyReport;
+import io.jenkins.plugins.awsdelivery.core.trivy.TrivyReportParser;
 import io.jenkins.plugins.awsdelivery.core.trivy.TrivyRunner;
 import io.jenkins.plugins.awsdelivery.core.trivy.TrivyScan;
 import io.jenkins.plugins.awsdelivery.core.trivy.TrivyScanRequest;
@@ -76,6 +79,26 @@ public final class TrivyToSecurityHubCommand extends StageCommand {
         Set<String> ignore = new HashSet<>(ignoreIds);
         if (ignoreFile != null) {
             ignore.addAll(SeverityGate.readIgnoreFile(ignoreFile, LocalDate.now()));
+        }
+        if (dryRun && report != null && (!aws.hasRegion() || accountId == null)) {
+            // A dry run calls no AWS API: an ECR image's own region and account make the ARNs right.
+            try {
+                TrivyReport parsed = TrivyReportParser.parse(report.toString(), java.nio.file.Files.readAllBytes(report));
+                if (!aws.hasRegion()) {
+                    parsed.ecrRegion().ifPresent(r -> {
+                        aws.region = r;
+                        log.info("Dry run: region %s from the ECR image.", r);
+                    });
+                }
+                if (accountId == null) {
+                    parsed.ecrAccount().ifPresent(a -> {
+                        accountId = a;
+                        log.info("Dry run: account %s from the ECR image.", a);
+                    });
+                }
+            } catch (java.io.IOException | StageException e) {
+                // TrivyScan reads the report again and reports the problem with its position.
+            }
         }
         TrivyScanRequest request = new TrivyScanRequest(report, image, trivyArguments, accountId,
                 aquaProduct ? AsffMapper.Product.AQUA : AsffMapper.Product.DEFAULT,

@@ -52,6 +52,20 @@ class TrivyToSecurityHubCommandTest {
     }
 
     @Test
+    void dryRunWithoutRegionOrAccountTakesThemFromTheEcrImage() throws Exception {
+        Path asff = dir.resolve("out.json");
+
+        run("trivy-to-securityhub", "--report", exampleReport().toString(), "--dry-run", "--asff-file",
+                asff.toString());
+
+        JsonNode finding = new ObjectMapper().readTree(asff.toFile()).path("Findings").get(0);
+        assertThat(finding.path("ProductArn").asText())
+                .isEqualTo("arn:aws:securityhub:eu-west-1:123456789012:product/123456789012/default");
+        assertThat(finding.path("AwsAccountId").asText()).isEqualTo("123456789012");
+        assertThat(err.toString()).doesNotContain("placeholder").doesNotContain("ARNs use us-east-1");
+    }
+
+    @Test
     void ignoringTheCriticalIdsPassesTheGate() throws Exception {
         Path report = exampleReport();
         Path ignore = Files.writeString(dir.resolve(".trivyignore"), "CVE-2022-22965\naws-secret-access-key\n");

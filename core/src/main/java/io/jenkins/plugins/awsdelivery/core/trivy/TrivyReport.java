@@ -14,6 +14,16 @@ public record TrivyReport(String fileName, String artifactName, String artifactT
                           List<String> repoTags, List<String> repoDigests, String trivyVersion,
                           List<Result> results) {
 
+    /** The region of the scanned image when it lives in Amazon ECR. */
+    public java.util.Optional<String> ecrRegion() {
+        return ImageReference.of(artifactName, repoDigests).ecr().map(ImageReference.Ecr::region);
+    }
+
+    /** The account of the scanned image's registry when it lives in Amazon ECR. */
+    public java.util.Optional<String> ecrAccount() {
+        return ImageReference.of(artifactName, repoDigests).ecr().map(ImageReference.Ecr::registryId);
+    }
+
     /** One scanned target: an OS, a language lock file, a Dockerfile, a layer's files. */
     public record Result(String target, String resultClass, String type, List<Vulnerability> vulnerabilities,
                          List<Misconfiguration> misconfigurations, List<Secret> secrets) {}
