@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             EcsForceDeployCommand.class,
             HealthGateCommand.class,
             PxSnapshotCommand.class,
+            SpotCheckCommand.class,
             TrivyToSecurityHubCommand.class
         },
         footer = {"", "Exit codes:",
