@@ -16,7 +16,6 @@ import io.jenkins.plugins.awsdelivery.core.aws.AwsSettings;
 import io.jenkins.plugins.awsdelivery.core.spot.Agent;
 import io.jenkins.plugins.awsdelivery.core.spot.AgentBootstrap;
 import io.jenkins.plugins.awsdelivery.core.spot.AgentReport;
-import io.jenkins.plugins.awsdelivery.core.spot.AgentState;
 import io.jenkins.plugins.awsdelivery.core.spot.Demand;
 import io.jenkins.plugins.awsdelivery.core.spot.Ec2FleetApi;
 import io.jenkins.plugins.awsdelivery.core.spot.EngineStep;
@@ -67,9 +66,9 @@ public final class SpotCloudRuntime {
 
     private final SpotCloud cloud;
     private AwsClientFactory aws;
-    private SpotEngine engine;
+    private volatile SpotEngine engine;
     private SqsInterruptionSource queue;
-    private String problem;
+    private volatile String problem;
     private final AgentBootstrap bootstrap = new AgentBootstrap();
     private final Deque<String> log = new ArrayDeque<>();
     private final Map<String, Future<InterruptionNotice>> probes = new HashMap<>();
@@ -164,13 +163,13 @@ public final class SpotCloudRuntime {
         return new ArrayList<>(log);
     }
 
-    /** The agent's view in the engine, for the retention strategy: true while it should take builds. */
+    /**
+     * The agent's view in the engine, for the retention strategy: true while it should take builds. Called under
+     * Jenkins' queue lock, so it never waits for a step in progress.
+     */
     boolean acceptsWork(String instanceId) {
-        SpotEngine e = engine();
-        if (e == null) {
-            return false;
-        }
-        return e.agent(instanceId).map(a -> a.acceptingWork() || a.state() == AgentState.LAUNCHING).orElse(true);
+        SpotEngine e = engine;
+        return e == null ? problem == null : e.acceptsWork(instanceId);
     }
 
     /** One engine step now, mirrored into Jenkins; new agents are added at once. */

@@ -59,6 +59,8 @@ public final class SpotEngine {
     private Instant throttledUntil = Instant.MIN;
     private Instant lastStep;
     private boolean reconciled;
+    /** Which agents take work, published after every change: read without the engine's lock. */
+    private volatile Map<String, Boolean> acceptance = Map.of();
 
     public SpotEngine(SpotFleetConfig config, FleetApi api, Clock clock, Random random, OnDemandPrices prices) {
         this.config = config;
@@ -84,6 +86,21 @@ public final class SpotEngine {
 
     public synchronized Optional<Agent> agent(String instanceId) {
         return Optional.ofNullable(agents.get(instanceId));
+    }
+
+    /**
+     * True while the agent should be given builds (launching or online; not retiring, not under notice); true for
+     * an instance the engine does not know yet. Never blocks: Jenkins asks this while holding its queue lock, and a
+     * step may be waiting on EC2.
+     */
+    public boolean acceptsWork(String instanceId) {
+        return acceptance.getOrDefault(instanceId, true);
+    }
+
+    private void publish() {
+        Map<String, Boolean> m = new HashMap<>();
+        agents.values().forEach(a -> m.put(a.instanceId(), a.acceptingWork() || a.state() == AgentState.LAUNCHING));
+        acceptance = Map.copyOf(m);
     }
 
     /** One instance as EC2 reports it now (one DescribeInstances call, counted), for the agent bootstrap. */
@@ -146,6 +163,7 @@ public final class SpotEngine {
         refreshSpotPrices(now);
         agents.values().removeIf(a -> a.state() == AgentState.TERMINATED);
         lastStep = now;
+        publish();
         return new EngineStep(launched, adopted, retiring, terminated, lost, messages, planText);
     }
 
@@ -174,6 +192,7 @@ public final class SpotEngine {
             }
             out.add(new Interruption(a, n, a.busyExecutors()));
         }
+        publish();
         return out;
     }
 

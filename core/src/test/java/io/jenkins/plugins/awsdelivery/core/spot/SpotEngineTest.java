@@ -230,6 +230,8 @@ class SpotEngineTest {
             assertThat(i.reason()).contains("Spot interruption").contains(agent.instanceId());
         });
         assertThat(agent.acceptingWork()).isFalse();
+        assertThat(engine.acceptsWork(agent.instanceId())).as("published for Jenkins' queue").isFalse();
+        assertThat(engine.acceptsWork("i-0unknown0000000000")).isTrue();
         // Its two builds are rerun (Pipeline retry): they are queued again, and a replacement launches at once.
         clock.advance(Duration.ofSeconds(10));
         EngineStep step = engine.step(Demand.of("linux", 2), connected(engine, Map.of(agent.instanceId(), 2)));
@@ -282,6 +284,8 @@ class SpotEngineTest {
         assertThat(retire.retiring()).as("idle past the timeout, keeping the minimum of 1 (the busy one)")
                 .hasSize(2).noneMatch(a -> a.instanceId().equals(busy));
         assertThat(retire.terminated()).as("retiring first: Jenkins takes them offline").isEmpty();
+        assertThat(retire.retiring()).allSatisfy(a -> assertThat(engine.acceptsWork(a.instanceId())).isFalse());
+        assertThat(engine.acceptsWork(busy)).isTrue();
 
         // A build reached one of them before it went offline: it stays.
         String raced = retire.retiring().get(0).instanceId();
