@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.jvnet.hudson.test.JenkinsRule;
@@ -20,9 +21,11 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
  * The cloud's AWS round trip against moto's EC2: with an AMI it makes its own launch template (IMDSv2, the inbound
- * bootstrap as user data) and launches tagged instances with CreateFleet.
+ * bootstrap as user data) and launches tagged instances with CreateFleet. Tagged "moto": it runs with
+ * {@code -DwithMoto} where moto's server is installed (not on Jenkins' own CI agents).
  */
 @WithJenkins
+@Tag("moto")
 class SpotCloudMotoTest {
 
     @RegisterExtension
