@@ -36,6 +36,8 @@ public final class SpotEngine {
     static final Duration LISTING_GRACE = Duration.ofMinutes(2);
     /** How long launching pauses after an account limit error. */
     static final Duration LIMIT_PAUSE = Duration.ofMinutes(15);
+    /** The first pause after a launch that failed outright (denied, bad template); doubles up to LIMIT_PAUSE. */
+    static final Duration FAILURE_PAUSE = Duration.ofMinutes(1);
 
     private final SpotFleetConfig config;
     private final FleetApi api;
@@ -55,6 +57,8 @@ public final class SpotEngine {
     private Duration reconcileInterval = RECONCILE_MIN;
     private Instant launchesPausedUntil = Instant.MIN;
     private String pauseReason = "";
+    private Duration failurePause = FAILURE_PAUSE;
+    private Instant terminationsPausedUntil = Instant.MIN;
     private int throttleLevel;
     private Instant throttledUntil = Instant.MIN;
     private Instant lastStep;
@@ -139,7 +143,7 @@ public final class SpotEngine {
         accrueSavings(now);
         boolean throttled = now.isBefore(throttledUntil);
 
-        if (!throttled) {
+        if (!throttled && !now.isBefore(terminationsPausedUntil)) {
             terminateFinished(now, terminated, messages);
         }
         if (!throttled && !now.isBefore(nextReconcile)) {
@@ -255,6 +259,9 @@ public final class SpotEngine {
         }, messages) != null) {
             done.forEach(a -> a.state(AgentState.TERMINATED));
             terminated.addAll(done);
+        } else {
+            // Refused (or throttled): try again in a minute, not at every step.
+            terminationsPausedUntil = now.plus(FAILURE_PAUSE);
         }
     }
 
@@ -300,6 +307,8 @@ public final class SpotEngine {
                     ? callApi("Ec2.EnsureLaunchTemplate", () -> api.ensureLaunchTemplate(config), messages)
                     : config.launchTemplateId().orElse(null);
             if (launchTemplateId == null && config.usesAmi()) {
+                pauseAfterFailure(now, messages.isEmpty() ? "the launch template could not be made"
+                        : messages.get(messages.size() - 1), messages);
                 return;
             }
         }
@@ -313,8 +322,12 @@ public final class SpotEngine {
             outcome = launcher.launch(templateId == null ? launchTemplateName() : templateId, plan.launchUnits(),
                     plan.onDemandUnits(), now, tokens);
             throttleLevel = Math.max(0, throttleLevel - 1);
+            failurePause = FAILURE_PAUSE;
         } catch (StageException e) {
             handleFailure(e, now, messages);
+            if (e.getCause() == null || !AwsErrors.isThrottling(e.getCause())) {
+                pauseAfterFailure(now, e.describe(), messages);
+            }
             return;
         }
         for (FleetApi.LaunchedInstance i : outcome.launched()) {
@@ -352,6 +365,14 @@ public final class SpotEngine {
         if (outcome.missingUnits() > 0 && outcome.limit().isEmpty()) {
             messages.add(outcome.missingUnits() + " agent(s) could not be launched now; the next step tries again.");
         }
+    }
+
+    /** A launch that failed outright would fail the same way at every step: wait, longer each time. */
+    private void pauseAfterFailure(Instant now, String reason, List<String> messages) {
+        launchesPausedUntil = now.plus(failurePause);
+        pauseReason = reason;
+        messages.add("Launching pauses for " + failurePause.toSeconds() + " s after: " + reason);
+        failurePause = min(failurePause.multipliedBy(2), LIMIT_PAUSE);
     }
 
     private String launchTemplateName() {

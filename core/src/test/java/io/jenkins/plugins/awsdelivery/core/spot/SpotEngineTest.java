@@ -404,4 +404,26 @@ class SpotEngineTest {
         engine.step(Demand.none(), List.of());
         assertThat(engine.hasReconciled()).isTrue();
     }
+
+    @Test
+    void aLaunchRefusedOutrightPausesLaunchingLongerEachTimeInsteadOfRetryingEveryStep() {
+        ec2.server().failNext("CreateFleet", 2, FakeError.accessDenied("ec2:CreateFleet"));
+        SpotEngine engine = engine(config().build());
+
+        EngineStep first = engine.step(Demand.of("linux", 2), List.of());
+        assertThat(first.messages()).anySatisfy(m -> assertThat(m).contains("AWS denied ec2:CreateFleet"));
+        assertThat(first.messages()).anySatisfy(m -> assertThat(m).startsWith("Launching pauses for 60 s"));
+
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(engine.step(Demand.of("linux", 2), List.of()).plan()).contains("launching paused");
+        assertThat(ec2.server().requests("CreateFleet")).hasSize(1);
+
+        clock.advance(Duration.ofSeconds(31));
+        EngineStep second = engine.step(Demand.of("linux", 2), List.of());
+        assertThat(second.messages()).anySatisfy(m -> assertThat(m).startsWith("Launching pauses for 120 s"));
+
+        clock.advance(Duration.ofSeconds(121));
+        assertThat(engine.step(Demand.of("linux", 2), List.of()).launched()).hasSize(1);
+        assertThat(ec2.server().requests("CreateFleet")).hasSize(3);
+    }
 }
