@@ -426,4 +426,27 @@ class SpotEngineTest {
         assertThat(engine.step(Demand.of("linux", 2), List.of()).launched()).hasSize(1);
         assertThat(ec2.server().requests("CreateFleet")).hasSize(3);
     }
+
+    @Test
+    void aRefusedTerminationIsReportedAndTriedAgainAMinuteLater() {
+        SpotEngine engine = engine(config().build());
+        engine.step(Demand.of("linux", 2), List.of());
+        Agent agent = engine.agents().get(0);
+        engine.step(Demand.none(), connected(engine, Map.of()));
+        clock.advance(Duration.ofMinutes(11));
+        engine.step(Demand.none(), connected(engine, Map.of()));
+        ec2.server().failNext("TerminateInstances", 1, FakeError.accessDenied("ec2:TerminateInstances"));
+
+        clock.advance(Duration.ofSeconds(10));
+        EngineStep refused = engine.step(Demand.none(), connected(engine, Map.of()));
+        clock.advance(Duration.ofSeconds(10));
+        engine.step(Demand.none(), connected(engine, Map.of()));
+
+        assertThat(refused.terminated()).isEmpty();
+        assertThat(refused.messages()).anySatisfy(m -> assertThat(m).contains("AWS denied ec2:TerminateInstances"));
+        assertThat(ec2.server().requests("TerminateInstances")).as("not at every step").hasSize(1);
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(engine.step(Demand.none(), connected(engine, Map.of())).terminated())
+                .extracting(Agent::instanceId).containsExactly(agent.instanceId());
+    }
 }
