@@ -195,7 +195,7 @@ class SpotCloudTest {
             inbound.start(j, second.getNodeName());
             j.waitForMessage("running on " + second.getInstanceId(), run);
             j.assertBuildStatusSuccess(j.waitForCompletion(run));
-            j.assertLogContains("Agent was removed", run);
+            j.assertLogContains("Agent " + first.getInstanceId() + " was deleted", run);
         });
     }
 
