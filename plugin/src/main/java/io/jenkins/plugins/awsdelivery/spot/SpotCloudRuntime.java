@@ -258,9 +258,18 @@ public final class SpotCloudRuntime {
 
     private List<AgentReport> reports() {
         List<AgentReport> reports = new ArrayList<>();
+        java.util.Set<String> inJenkins = new java.util.HashSet<>();
         for (SpotAgent a : cloud.agents()) {
             Computer c = a.toComputer();
+            inJenkins.add(a.getInstanceId());
             reports.add(new AgentReport(a.getInstanceId(), c != null && c.isOnline(), c == null ? 0 : c.countBusy()));
+        }
+        SpotEngine e = engine;
+        if (e != null) {
+            // A drained agent whose node was removed has no work left: its instance can go now.
+            e.agents().stream().filter(a -> a.state() == io.jenkins.plugins.awsdelivery.core.spot.AgentState.DRAINING)
+                    .filter(a -> !inJenkins.contains(a.instanceId()))
+                    .forEach(a -> reports.add(new AgentReport(a.instanceId(), false, 0)));
         }
         return reports;
     }
@@ -329,8 +338,14 @@ public final class SpotCloudRuntime {
             c.setTemporaryOfflineCause(new SpotOfflineCause(i.reason()));
             if (i.notice().kind() == NoticeKind.INTERRUPTION && c.countBusy() > 0
                     && !finishesBefore(c, i.notice().actionTime())) {
-                // Removing the node interrupts its builds with "agent was removed", which
-                // retry(conditions: [agent()]) reruns on another agent; the replacement is already launching.
+                // Disconnect, then remove the node: Pipeline cancels the node blocks of a removed cloud agent
+                // that is offline with "Agent was removed", which retry(conditions: [agent()]) reruns on another
+                // agent; the replacement is already launching. (An agent still online would be left running.)
+                try {
+                    c.disconnect(new SpotOfflineCause(i.reason())).get(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    LOGGER.log(Level.FINE, "Disconnecting " + i.agent().instanceId() + " took too long", e);
+                }
                 removeNode(i.agent().instanceId(), "Interrupted builds on " + i.agent().instanceId()
                         + " so they rerun elsewhere");
             }

@@ -192,6 +192,8 @@ class SpotCloudTest {
             assertThat(c.getRuntime().getRecentMessages()).anySatisfy(m -> assertThat(m)
                     .contains("EC2 Spot interruption").contains(first.getInstanceId()));
             SpotAgent second = awaitAgent(j, c, first.getInstanceId());
+            assertThat(ec2.instance(first.getInstanceId()).stateName()).as("drained and without its node: terminated")
+                    .isEqualTo("terminated");
             inbound.start(j, second.getNodeName());
             j.waitForMessage("running on " + second.getInstanceId(), run);
             j.assertBuildStatusSuccess(j.waitForCompletion(run));
