@@ -42,9 +42,11 @@ public final class SpotSimulation {
         Simulation.Policy p = switch (policy) {
             case "engine" -> new EnginePolicy("this engine", sim, config(0), seed);
             case "target" -> new TargetCapacityPolicy(sim, MAX_AGENTS, EXECUTORS, IDLE_TIMEOUT.toSeconds(), seed,
-                    false);
+                    TargetCapacityPolicy.Variant.NO_DELAY);
             case "documented" -> new TargetCapacityPolicy(sim, MAX_AGENTS, EXECUTORS, IDLE_TIMEOUT.toSeconds(), seed,
-                    true);
+                    TargetCapacityPolicy.Variant.DOCUMENTED_LATENCY);
+            case "jenkins-default" -> new TargetCapacityPolicy(sim, MAX_AGENTS, EXECUTORS, IDLE_TIMEOUT.toSeconds(),
+                    seed, TargetCapacityPolicy.Variant.JENKINS_DEFAULT);
             default -> new EnginePolicy("on-demand only", sim, config(MAX_AGENTS), seed);
         };
         return sim.run(p);
@@ -57,7 +59,7 @@ public final class SpotSimulation {
         List<Future<Simulation.Result>> futures = new ArrayList<>();
         List<Workload> workloads = Workload.all(seed);
         for (Workload w : workloads) {
-            for (String policy : List.of("engine", "target", "documented", "on-demand")) {
+            for (String policy : List.of("engine", "target", "jenkins-default", "documented", "on-demand")) {
                 futures.add(pool.submit(() -> run(w, policy, seed)));
             }
         }
@@ -84,10 +86,11 @@ public final class SpotSimulation {
                     + r.peakAgents() + "; Spot instances reclaimed by EC2 " + r.spotInterruptions());
         }
         System.out.println();
-        for (String baseline : List.of("target-capacity model", "target-capacity, documented 2-5 min")) {
+        for (String baseline : List.of("target-capacity model", "target-capacity, Jenkins' default provisioning",
+                "target-capacity, documented 2-5 min")) {
             criteria(results, workloads, baseline);
         }
-        System.out.println(String.format(Locale.ROOT, "Simulated %d workloads x 4 policies x 1 week in %.1f s.",
+        System.out.println(String.format(Locale.ROOT, "Simulated %d workloads x 5 policies x 1 week in %.1f s.",
                 workloads.size(), (System.nanoTime() - started) / 1e9));
     }
 

@@ -31,13 +31,33 @@ final class TargetCapacityPolicy implements Simulation.Policy {
     private final Random random;
     private final Map<String, Long> calls = new TreeMap<>();
     private int target;
-    /** When true, an agent is ready 2 to 5 minutes after its launch, as the documented setup states. */
-    private final boolean documentedLatency;
+    private final Variant variant;
+    /** Jenkins' load statistics (exponential moving averages, updated every 10 s with decay 0.9). */
+    private float queueEma;
+    private float availableEma;
+    private float plannedEma;
+    private float connectingEma;
+
+    /** Which version of the approach. */
+    enum Variant {
+        /** Provisioning as soon as the queue exceeds the capacity (the plugin's "No Delay Provision" option). */
+        NO_DELAY("target-capacity model"),
+        /** As NO_DELAY, but an agent is ready 2 to 5 minutes after launch, as the documented setup states. */
+        DOCUMENTED_LATENCY("target-capacity, documented 2-5 min"),
+        /** Jenkins' default provisioning strategy decides (the documented setup does not turn No Delay on). */
+        JENKINS_DEFAULT("target-capacity, Jenkins' default provisioning");
+
+        final String label;
+
+        Variant(String label) {
+            this.label = label;
+        }
+    }
 
     TargetCapacityPolicy(Simulation sim, int max, int executors, long idleTimeoutSeconds, long seed,
-                         boolean documentedLatency) {
+                         Variant variant) {
         this.sim = sim;
-        this.documentedLatency = documentedLatency;
+        this.variant = variant;
         this.max = max;
         this.executors = executors;
         this.idleTimeout = idleTimeoutSeconds;
@@ -50,7 +70,7 @@ final class TargetCapacityPolicy implements Simulation.Policy {
 
     @Override
     public String name() {
-        return documentedLatency ? "target-capacity, documented 2-5 min" : "target-capacity model";
+        return variant.label;
     }
 
     @Override
@@ -61,17 +81,21 @@ final class TargetCapacityPolicy implements Simulation.Policy {
         int busy = 0;
         for (SimInstance i : sim.instances) {
             busy += i.running.size();
-            if (i.connectedAt < 0 && documentedLatency) {
+            if (i.connectedAt < 0 && variant == Variant.DOCUMENTED_LATENCY) {
                 // "it takes roughly two to five minutes for new EC2 Spot Instances to start processing"
                 sim.connectAt(i, i.launchedAt + 120 + random.nextInt(181));
             } else if (i.connectedAt < 0 && i.bootedAt <= now) {
                 sim.connectAt(i, now + 20 + random.nextInt(21));
             }
         }
-        int needed = (int) Math.ceil((busy + sim.queue.size()) / (double) executors);
-        if (needed > target && target < max) {
-            target = Math.min(max, needed);
-            count("ModifyFleet", 1);
+        if (variant == Variant.JENKINS_DEFAULT) {
+            standardStrategy(now, busy);
+        } else {
+            int needed = (int) Math.ceil((busy + sim.queue.size()) / (double) executors);
+            if (needed > target && target < max) {
+                target = Math.min(max, needed);
+                count("ModifyFleet", 1);
+            }
         }
         if (sim.queue.isEmpty()) {
             for (SimInstance i : sim.instances) {
@@ -86,6 +110,58 @@ final class TargetCapacityPolicy implements Simulation.Policy {
         }
         if (now % 30 == 0) {
             fulfil(now);
+        }
+    }
+
+    /**
+     * Jenkins' {@code NodeProvisioner.StandardStrategyImpl} with its default settings (MARGIN 0.1, MARGIN0 0.5,
+     * MARGIN_DECAY 0.5, load statistics decay 0.9 every 10 s): it provisions only when the executors are fully used
+     * and the smoothed queue exceeds what is planned and connecting, so that a short surge does not start agents.
+     */
+    private void standardStrategy(long now, int busy) {
+        int online = 0;
+        int connecting = 0;
+        int planned = 0;
+        for (SimInstance i : sim.instances) {
+            if (i.scaleInAt >= 0) {
+                continue;
+            }
+            if (i.connected(now)) {
+                online += i.executors;
+            } else if (i.connectedAt >= 0) {
+                connecting += i.executors; // a node in Jenkins, not connected yet
+            } else {
+                planned += i.executors; // launched by the fleet, not a node yet
+            }
+        }
+        long alive = sim.instances.stream().filter(i -> i.scaleInAt < 0).count();
+        planned += (int) Math.max(0, target - alive) * executors; // target raised, not fulfilled yet
+        int queue = sim.queue.size();
+        int available = Math.max(0, online - busy);
+        queueEma = 0.9f * queueEma + 0.1f * queue;
+        availableEma = 0.9f * availableEma + 0.1f * available;
+        plannedEma = 0.9f * plannedEma + 0.1f * planned;
+        connectingEma = 0.9f * connectingEma + 0.1f * connecting;
+        boolean noneAtAll = available + connecting == 0 && online + planned == 0 && queue > 0;
+        float availableConservative = Math.max(available, availableEma);
+        if (availableConservative >= 0.1f && !noneAtAll) {
+            return;
+        }
+        float qlen = Math.min(queueEma, queue);
+        float connectingCapacity = Math.min(connectingEma, connecting);
+        float plannedCapacity = Math.max(plannedEma, planned);
+        float excess = qlen - plannedCapacity - connectingCapacity;
+        if (noneAtAll && excess < 1) {
+            excess = 1;
+        }
+        float m = (float) (0.1 + 0.4 * Math.pow(0.5, online));
+        if (excess > 1 - m) {
+            int workload = (int) Math.floor(excess + m);
+            int instances = (int) Math.ceil(workload / (double) executors);
+            if (instances > 0 && target < max) {
+                target = Math.min(max, target + instances);
+                count("ModifyFleet", 1);
+            }
         }
     }
 
