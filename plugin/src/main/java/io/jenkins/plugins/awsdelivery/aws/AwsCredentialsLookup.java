@@ -59,6 +59,11 @@ public final class AwsCredentialsLookup {
             throw new AbortException("AWS credentials '" + credentialsId + "' were not found in Jenkins' global "
                     + "credentials. Check the ID.");
         }
+        if (c instanceof AmazonWebServicesCredentials aws) {
+            // A cloud's clients live for hours: let the credential refresh itself (an assumed role expires).
+            return new Resolved(new CredentialsSource.Provider(aws, "Jenkins credentials '" + credentialsId + "'"),
+                    List.of());
+        }
         return resolved(credentialsId, c);
     }
 

@@ -69,6 +69,7 @@ public final class SpotCloudRuntime {
     private volatile SpotEngine engine;
     private SqsInterruptionSource queue;
     private volatile String problem;
+    private Instant problemAt = Instant.MIN;
     private final AgentBootstrap bootstrap = new AgentBootstrap();
     private final Deque<String> log = new ArrayDeque<>();
     private final Map<String, Future<InterruptionNotice>> probes = new HashMap<>();
@@ -133,6 +134,9 @@ public final class SpotCloudRuntime {
     }
 
     private synchronized SpotEngine engine() {
+        if (engine == null && problem != null && clock.instant().isAfter(problemAt.plusSeconds(300))) {
+            problem = null; // a credential added or a role fixed since: try again every 5 minutes
+        }
         if (engine == null && problem == null) {
             try {
                 SpotFleetConfig config = cloud.toConfig(controllerId());
@@ -144,6 +148,7 @@ public final class SpotCloudRuntime {
                 }
             } catch (StageException | AbortException e) {
                 problem = e instanceof StageException se ? se.describe() : e.getMessage();
+                problemAt = clock.instant();
                 remember("Cloud " + cloud.name + " is not usable: " + problem);
             }
         }

@@ -154,6 +154,9 @@ public final class AwsClientFactory implements AutoCloseable {
                     ? AwsBasicCredentials.create(keys.accessKeyId(), keys.secretAccessKey())
                     : AwsSessionCredentials.create(keys.accessKeyId(), keys.secretAccessKey(), keys.sessionToken()));
         }
+        if (source instanceof CredentialsSource.Provider p) {
+            return p.provider();
+        }
         if (source instanceof CredentialsSource.NamedProfile profile) {
             return own(ProfileCredentialsProvider.builder().profileName(profile.profileName()).build());
         }

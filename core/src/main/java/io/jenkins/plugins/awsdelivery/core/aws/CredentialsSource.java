@@ -70,4 +70,25 @@ public sealed interface CredentialsSource {
             return "web identity token " + tokenFile + " for role " + roleArn;
         }
     }
+
+    /**
+     * A credentials provider that refreshes itself (a Jenkins AWS credential that assumes a role, say), for clients
+     * that live for hours such as a Spot cloud's. Not serializable: steps keep credential IDs instead.
+     */
+    record Provider(software.amazon.awssdk.auth.credentials.AwsCredentialsProvider provider, String description)
+            implements CredentialsSource {
+        public Provider {
+            Objects.requireNonNull(provider, "provider");
+        }
+
+        @Override
+        public String describe() {
+            return description;
+        }
+
+        @Override
+        public String toString() {
+            return "Provider[" + description + "]";
+        }
+    }
 }

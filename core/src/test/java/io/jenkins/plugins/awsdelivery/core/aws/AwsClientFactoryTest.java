@@ -105,4 +105,30 @@ class AwsClientFactoryTest {
                 + "<AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/deployer/job-9</Arn>"
                 + "<AssumedRoleId>AROA:job-9</AssumedRoleId></AssumedRoleUser></AssumeRoleResult></AssumeRoleResponse>";
     }
+
+    @Test
+    void aRefreshingProviderIsAskedForEveryRequestSoRenewedKeysAreUsed() {
+        String[] key = {"AKIDFIRSTKEY0000001"};
+        software.amazon.awssdk.auth.credentials.AwsCredentialsProvider provider = () ->
+                software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(key[0], "secret");
+        try (FakeAwsServer sts = new FakeAwsServer(FakeAwsServer.Protocol.AWS_QUERY, "sts")) {
+            sts.on("GetCallerIdentity", r -> FakeAwsServer.FakeResponse.xml(
+                    "<GetCallerIdentityResponse><GetCallerIdentityResult><Account>123456789012</Account>"
+                            + "<Arn>arn:aws:iam::123456789012:user/jenkins</Arn><UserId>AIDA</UserId>"
+                            + "</GetCallerIdentityResult></GetCallerIdentityResponse>"));
+            AwsSettings settings = AwsSettings.resolve(java.util.List.of(sts.layer("eu-west-1")
+                    .withCredentials(new CredentialsSource.Provider(provider, "Jenkins credentials 'aws'"))), null);
+            try (AwsClientFactory aws = new AwsClientFactory(settings)) {
+                software.amazon.awssdk.services.sts.StsClient client =
+                        aws.client(software.amazon.awssdk.services.sts.StsClient::builder);
+                client.getCallerIdentity();
+                key[0] = "AKIDSECONDKEY000002";
+                client.getCallerIdentity();
+            }
+            assertThat(sts.requests("GetCallerIdentity")).extracting(r -> r.header("Authorization"))
+                    .satisfiesExactly(a -> assertThat(a).contains("Credential=AKIDFIRSTKEY0000001/"),
+                            a -> assertThat(a).contains("Credential=AKIDSECONDKEY000002/"));
+            assertThat(settings.credentials().describe()).isEqualTo("Jenkins credentials 'aws'");
+        }
+    }
 }
