@@ -54,11 +54,13 @@ final class AsffLimits {
             b.vulnerabilities(f.vulnerabilities().stream().map(AsffLimits::fitVulnerability).toList());
         }
         AwsSecurityFinding fitted = b.build();
-        if (AsffJson.size(fitted) > FINDING_BYTES && fitted.hasVulnerabilities()) {
+        // Measuring means writing the JSON: once for nearly every finding, twice only for the huge ones.
+        int size = AsffJson.size(fitted);
+        if (size > FINDING_BYTES && fitted.hasVulnerabilities()) {
             fitted = fitted.toBuilder().vulnerabilities(fitted.vulnerabilities().stream()
                     .map(v -> v.toBuilder().referenceUrls(List.of()).build()).toList()).build();
+            size = AsffJson.size(fitted);
         }
-        int size = AsffJson.size(fitted);
         if (size > FINDING_BYTES) {
             return new Fitted(null, "it is " + size + " bytes of JSON after truncation; Security Hub accepts "
                     + FINDING_BYTES);
