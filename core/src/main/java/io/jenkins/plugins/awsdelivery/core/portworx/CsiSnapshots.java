@@ -21,7 +21,7 @@ import java.util.Objects;
  * for one claim, a {@code groupsnapshot.storage.k8s.io/v1beta1} {@code VolumeGroupSnapshot} for a group. A restore is
  * a claim whose {@code dataSource} names the snapshot ({@code dataSourceRef} with a namespace for another namespace).
  */
-public final class CsiSnapshots implements SnapshotApi {
+public final class CsiSnapshots extends SnapshotKinds {
 
     public static final String DRIVER = "pxd.portworx.com";
     public static final String SNAPSHOT_GROUP = "snapshot.storage.k8s.io";
@@ -29,60 +29,30 @@ public final class CsiSnapshots implements SnapshotApi {
     private static final String DEFAULT_CLASS = "snapshot.storage.kubernetes.io/is-default-class";
 
     private final KubernetesClient client;
-    private final PxSnapshotRequest request;
-    private final Kind volumeSnapshots;
     private final Kind snapshotContents;
     private final Kind snapshotClasses;
-    private final Kind groupSnapshots;
     private final Kind groupContents;
     private final Kind groupClasses;
     private String resolvedClass;
 
     public CsiSnapshots(KubernetesClient client, PxSnapshotRequest request) {
+        super(request, new Kind(client, Kind.namespaced(SNAPSHOT_GROUP, "v1", "VolumeSnapshot", "volumesnapshots")),
+                new Kind(client, Kind.namespaced(GROUP_SNAPSHOT_GROUP, "v1beta1", "VolumeGroupSnapshot",
+                        "volumegroupsnapshots")), "the CSI");
         this.client = client;
-        this.request = request;
-        this.volumeSnapshots = new Kind(client, Kind.namespaced(SNAPSHOT_GROUP, "v1", "VolumeSnapshot",
-                "volumesnapshots"));
         this.snapshotContents = new Kind(client, Kind.clusterScoped(SNAPSHOT_GROUP, "v1", "VolumeSnapshotContent",
                 "volumesnapshotcontents"));
         this.snapshotClasses = new Kind(client, Kind.clusterScoped(SNAPSHOT_GROUP, "v1", "VolumeSnapshotClass",
                 "volumesnapshotclasses"));
-        this.groupSnapshots = new Kind(client, Kind.namespaced(GROUP_SNAPSHOT_GROUP, "v1beta1", "VolumeGroupSnapshot",
-                "volumegroupsnapshots"));
         this.groupContents = new Kind(client, Kind.clusterScoped(GROUP_SNAPSHOT_GROUP, "v1beta1",
                 "VolumeGroupSnapshotContent", "volumegroupsnapshotcontents"));
         this.groupClasses = new Kind(client, Kind.clusterScoped(GROUP_SNAPSHOT_GROUP, "v1beta1",
                 "VolumeGroupSnapshotClass", "volumegroupsnapshotclasses"));
     }
 
-    /** Null when the cluster serves what this request needs, else what is missing. */
-    public String missing() {
-        if (!volumeSnapshots.served()) {
-            return "the CSI VolumeSnapshot API (" + volumeSnapshots.apiVersion() + ")";
-        }
-        if (request.group() && !groupSnapshots.served()) {
-            return "the CSI VolumeGroupSnapshot API (" + groupSnapshots.apiVersion() + ")";
-        }
-        return null;
-    }
-
     @Override
     public SnapshotMethod method() {
         return SnapshotMethod.CSI;
-    }
-
-    private Kind kind() {
-        return request.group() ? groupSnapshots : volumeSnapshots;
-    }
-
-    @Override
-    public String resource() {
-        return kind().resource();
-    }
-
-    @Override
-    public GenericKubernetesResource find(String name) {
-        return kind().get(request.namespace(), name);
     }
 
     /** The snapshot class of the Portworx CSI driver: the one named, or the default one of the driver. */

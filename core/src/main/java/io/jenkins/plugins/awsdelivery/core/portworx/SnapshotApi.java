@@ -13,7 +13,7 @@ import java.util.Map;
  * builds the claims restored from it, and finds and deletes the ones this job made. The custom resources are read as
  * {@link GenericKubernetesResource}s, so a missing CRD matters only when that API is used.
  */
-public sealed interface SnapshotApi permits StorkSnapshots, CsiSnapshots {
+public sealed interface SnapshotApi permits SnapshotKinds {
 
     SnapshotMethod method();
 

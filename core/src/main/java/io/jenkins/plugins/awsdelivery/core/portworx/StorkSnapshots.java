@@ -16,7 +16,7 @@ import java.util.Objects;
  * {@code GroupVolumeSnapshot} of {@code stork.libopenstorage.org/v1alpha1} for a group. Restores go through Stork's
  * {@code stork-snapshot-sc} storage class and the snapshot annotation.
  */
-public final class StorkSnapshots implements SnapshotApi {
+public final class StorkSnapshots extends SnapshotKinds {
 
     public static final String SNAPSHOT_GROUP = "volumesnapshot.external-storage.k8s.io";
     public static final String STORK_GROUP = "stork.libopenstorage.org";
@@ -27,46 +27,15 @@ public final class StorkSnapshots implements SnapshotApi {
     public static final String SNAPSHOT_ANNOTATION = "snapshot.alpha.kubernetes.io/snapshot";
     public static final String STORAGE_CLASS = "stork-snapshot-sc";
 
-    private final PxSnapshotRequest request;
-    private final Kind volumeSnapshots;
-    private final Kind groupSnapshots;
-
     public StorkSnapshots(KubernetesClient client, PxSnapshotRequest request) {
-        this.request = request;
-        this.volumeSnapshots = new Kind(client, Kind.namespaced(SNAPSHOT_GROUP, "v1", "VolumeSnapshot",
-                "volumesnapshots"));
-        this.groupSnapshots = new Kind(client, Kind.namespaced(STORK_GROUP, "v1alpha1", "GroupVolumeSnapshot",
-                "groupvolumesnapshots"));
-    }
-
-    /** Whether the cluster serves what this request needs; null when it does, else what to install. */
-    public String missing() {
-        if (!volumeSnapshots.served()) {
-            return "Stork's VolumeSnapshot API (" + volumeSnapshots.apiVersion() + ")";
-        }
-        if (request.group() && !groupSnapshots.served()) {
-            return "Stork's GroupVolumeSnapshot API (" + groupSnapshots.apiVersion() + ")";
-        }
-        return null;
+        super(request, new Kind(client, Kind.namespaced(SNAPSHOT_GROUP, "v1", "VolumeSnapshot", "volumesnapshots")),
+                new Kind(client, Kind.namespaced(STORK_GROUP, "v1alpha1", "GroupVolumeSnapshot",
+                        "groupvolumesnapshots")), "Stork's");
     }
 
     @Override
     public SnapshotMethod method() {
         return SnapshotMethod.STORK;
-    }
-
-    private Kind kind() {
-        return request.group() ? groupSnapshots : volumeSnapshots;
-    }
-
-    @Override
-    public String resource() {
-        return kind().resource();
-    }
-
-    @Override
-    public GenericKubernetesResource find(String name) {
-        return kind().get(request.namespace(), name);
     }
 
     @Override
