@@ -285,7 +285,8 @@ class SpotCloudTest {
                     + "&instanceId=" + id), HttpMethod.POST);
 
             assertThat(refused.getWebResponse().getStatusCode()).isEqualTo(403);
-            assertThat(refused.getWebResponse().getContentAsString()).contains("came from 127.0.0.1");
+            assertThat(refused.getWebResponse().getContentAsString()).contains("came from ")
+                    .contains("not from the instance's private address");
             assertThat(wc.getPage(unknown).getWebResponse().getStatusCode()).isEqualTo(404);
         });
     }
