@@ -1,5 +1,6 @@
 package io.jenkins.plugins.awsdelivery.core.spot;
 
+import io.jenkins.plugins.awsdelivery.core.StageException;
 import io.jenkins.plugins.awsdelivery.core.spot.FleetApi.FleetAnswer;
 import io.jenkins.plugins.awsdelivery.core.spot.FleetApi.FleetRequest;
 import io.jenkins.plugins.awsdelivery.core.spot.FleetApi.LaunchedInstance;
@@ -24,7 +25,7 @@ final class FleetLauncher {
 
     /** What one launch did. */
     record Outcome(List<LaunchedInstance> launched, int fallbackUnits, int missingUnits, Set<Pool> cooled,
-                   List<String> problems, Optional<PoolError> limit, int requests) {
+                   List<String> problems, Optional<PoolError> limit) {
     }
 
     private final SpotFleetConfig config;
@@ -37,40 +38,41 @@ final class FleetLauncher {
         this.cooldowns = cooldowns;
     }
 
-    Outcome launch(String launchTemplateId, int units, int onDemandUnits, Instant now, Supplier<String> tokens) {
-        List<LaunchedInstance> launched = new ArrayList<>();
-        Set<Pool> cooled = new LinkedHashSet<>();
-        List<String> problems = new ArrayList<>();
-        PoolError limit = null;
-        int requests = 0;
-        int spotLeft = units - onDemandUnits;
-        int onDemandLeft = onDemandUnits;
-        for (int round = 0; round < ROUNDS && (spotLeft > 0 || onDemandLeft > 0) && limit == null; round++) {
-            Market main = spotLeft > 0 ? Market.SPOT : Market.ON_DEMAND;
-            List<Pool> pools = cooldowns.usable(config.pools(), main, now);
-            if (pools.isEmpty()) {
-                problems.add("Every " + (main == Market.SPOT ? "Spot" : "on-demand") + " pool is cooling down after "
-                        + "a capacity error.");
-                break;
-            }
-            FleetAnswer answer;
+    /** The running state of one launch: what is launched, left, cooled and wrong so far. */
+    private final class Attempt {
+        final List<LaunchedInstance> launched = new ArrayList<>();
+        final Set<Pool> cooled = new LinkedHashSet<>();
+        final List<String> problems = new ArrayList<>();
+        PoolError limit;
+        int spotLeft;
+        int onDemandLeft;
+        int fallback;
+
+        /**
+         * One CreateFleet. A failure is thrown when nothing was launched yet; after a first success it becomes a
+         * problem, so that what was launched is kept (and null is returned).
+         */
+        FleetAnswer ask(FleetRequest request) {
             try {
-                answer = api.createFleet(new FleetRequest(config, launchTemplateId, pools, spotLeft, onDemandLeft,
-                        tokens.get()));
+                return api.createFleet(request);
             } catch (RuntimeException e) {
                 if (launched.isEmpty()) {
                     throw e;
                 }
-                // Keep what the first request launched; the failure is reported with it.
-                problems.add(e instanceof io.jenkins.plugins.awsdelivery.core.StageException se ? se.describe()
-                        : String.valueOf(e));
-                break;
+                problems.add(e instanceof StageException se ? se.describe() : String.valueOf(e));
+                return null;
             }
-            requests++;
+        }
+
+        /** Takes in one answer; returns how many pools it newly cooled down. */
+        int absorb(FleetAnswer answer, Instant now, boolean onDemandFallback) {
             for (LaunchedInstance i : answer.instances()) {
                 launched.add(i);
                 int w = config.weightOf(i.pool().instanceType());
-                if (i.market() == Market.SPOT) {
+                if (onDemandFallback) {
+                    fallback += w;
+                    spotLeft -= w;
+                } else if (i.market() == Market.SPOT) {
                     spotLeft -= w;
                 } else {
                     onDemandLeft -= w;
@@ -80,57 +82,52 @@ final class FleetLauncher {
             for (PoolError e : answer.errors()) {
                 switch (LaunchErrors.meaning(e.code())) {
                     case POOL_UNAVAILABLE -> {
-                        if (e.pool().isPresent() && cooled.add(e.pool().get())) {
+                        if (onDemandFallback) {
+                            e.pool().ifPresent(p -> cooldowns.coolDown(p, Market.ON_DEMAND, now,
+                                    config.poolCooldown()));
+                        } else if (e.pool().isPresent() && cooled.add(e.pool().get())) {
                             cooldowns.coolDown(e.pool().get(), e.market(), now, config.poolCooldown());
                             newlyCooled++;
                         }
                     }
                     case ACCOUNT_LIMIT -> limit = limit == null ? e : limit;
-                    default -> problems.add(e.code() + " in " + e.pool().map(Pool::toString).orElse("the request")
-                            + ": " + e.message());
+                    default -> problems.add(e.code() + (onDemandFallback ? " (on-demand fallback)"
+                            : " in " + e.pool().map(Pool::toString).orElse("the request")) + ": " + e.message());
                 }
             }
             spotLeft = Math.max(0, spotLeft);
             onDemandLeft = Math.max(0, onDemandLeft);
-            if (newlyCooled == 0) {
-                break; // asking the same pools again would get the same answer
+            return newlyCooled;
+        }
+    }
+
+    Outcome launch(String launchTemplateId, int units, int onDemandUnits, Instant now, Supplier<String> tokens) {
+        Attempt a = new Attempt();
+        a.spotLeft = units - onDemandUnits;
+        a.onDemandLeft = onDemandUnits;
+        for (int round = 0; round < ROUNDS && (a.spotLeft > 0 || a.onDemandLeft > 0) && a.limit == null; round++) {
+            Market main = a.spotLeft > 0 ? Market.SPOT : Market.ON_DEMAND;
+            List<Pool> pools = cooldowns.usable(config.pools(), main, now);
+            if (pools.isEmpty()) {
+                a.problems.add("Every " + (main == Market.SPOT ? "Spot" : "on-demand") + " pool is cooling down "
+                        + "after a capacity error.");
+                break;
+            }
+            FleetAnswer answer = a.ask(new FleetRequest(config, launchTemplateId, pools, a.spotLeft, a.onDemandLeft,
+                    tokens.get()));
+            if (answer == null || a.absorb(answer, now, false) == 0) {
+                break; // a failure, or asking the same pools again would get the same answer
             }
         }
-        int fallback = 0;
-        if (spotLeft > 0 && limit == null && config.onDemandFallback()) {
+        if (a.spotLeft > 0 && a.limit == null && config.onDemandFallback()) {
             List<Pool> pools = cooldowns.usable(config.pools(), Market.ON_DEMAND, now);
-            FleetAnswer answer = null;
-            if (!pools.isEmpty()) {
-                try {
-                    answer = api.createFleet(new FleetRequest(config, launchTemplateId, pools, 0, spotLeft,
-                            tokens.get()));
-                } catch (RuntimeException e) {
-                    if (launched.isEmpty()) {
-                        throw e;
-                    }
-                    problems.add(e instanceof io.jenkins.plugins.awsdelivery.core.StageException se ? se.describe()
-                            : String.valueOf(e));
-                }
-            }
+            FleetAnswer answer = pools.isEmpty() ? null
+                    : a.ask(new FleetRequest(config, launchTemplateId, pools, 0, a.spotLeft, tokens.get()));
             if (answer != null) {
-                requests++;
-                for (LaunchedInstance i : answer.instances()) {
-                    launched.add(i);
-                    int w = config.weightOf(i.pool().instanceType());
-                    fallback += w;
-                    spotLeft -= w;
-                }
-                for (PoolError e : answer.errors()) {
-                    switch (LaunchErrors.meaning(e.code())) {
-                        case POOL_UNAVAILABLE -> e.pool().ifPresent(p -> cooldowns.coolDown(p, Market.ON_DEMAND, now,
-                                config.poolCooldown()));
-                        case ACCOUNT_LIMIT -> limit = limit == null ? e : limit;
-                        default -> problems.add(e.code() + " (on-demand fallback): " + e.message());
-                    }
-                }
+                a.absorb(answer, now, true);
             }
         }
-        int missing = Math.max(0, spotLeft) + Math.max(0, onDemandLeft);
-        return new Outcome(launched, fallback, missing, cooled, problems, Optional.ofNullable(limit), requests);
+        return new Outcome(a.launched, a.fallback, a.spotLeft + a.onDemandLeft, a.cooled, a.problems,
+                Optional.ofNullable(a.limit));
     }
 }
