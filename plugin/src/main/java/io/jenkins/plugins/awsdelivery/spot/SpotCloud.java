@@ -18,8 +18,8 @@ import io.jenkins.plugins.awsdelivery.core.spot.AgentUserData;
 import io.jenkins.plugins.awsdelivery.core.spot.AllocationStrategy;
 import io.jenkins.plugins.awsdelivery.core.spot.InstanceTypeWeight;
 import io.jenkins.plugins.awsdelivery.core.spot.SpotFleetConfig;
+import io.jenkins.plugins.awsdelivery.core.spot.SqsInterruptionSource;
 import io.jenkins.plugins.awsdelivery.core.spot.TagText;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -133,12 +133,7 @@ public final class SpotCloud extends Cloud {
                 .labels(Set.copyOf(words(labelString)))
                 .tags(TagText.parse(tags));
         if (maxSpotPrice != null) {
-            try {
-                b.maxSpotPrice(new BigDecimal(maxSpotPrice));
-            } catch (NumberFormatException e) {
-                throw StageException.invalidInput("Maximum Spot price '" + maxSpotPrice + "' is not a number.",
-                        "Give a price per instance-hour in USD, such as 0.05, or leave it empty.");
-            }
+            b.maxSpotPrice(SpotFleetConfig.parsePrice(maxSpotPrice));
         }
         return b.build();
     }
@@ -583,12 +578,12 @@ public final class SpotCloud extends Cloud {
             if (subnets.isEmpty()) {
                 return FormValidation.error("Give one subnet in each Availability Zone the agents may use.");
             }
-            for (String s : subnets) {
-                if (!s.matches("subnet-[0-9a-f]{8,17}")) {
-                    return FormValidation.error("'" + s + "' is not a subnet ID (subnet-0123456789abcdef0).");
-                }
+            try {
+                subnets.forEach(SpotFleetConfig::checkSubnetId);
+                return FormValidation.ok();
+            } catch (StageException e) {
+                return FormValidation.error(e.describe());
             }
-            return FormValidation.ok();
         }
 
         @POST
@@ -598,10 +593,10 @@ public final class SpotCloud extends Cloud {
                 return FormValidation.ok();
             }
             try {
-                return new BigDecimal(value.trim()).signum() > 0 ? FormValidation.ok()
-                        : FormValidation.error("The price must be positive.");
-            } catch (NumberFormatException e) {
-                return FormValidation.error("'" + value + "' is not a price; write it like 0.05.");
+                SpotFleetConfig.parsePrice(value);
+                return FormValidation.ok();
+            } catch (StageException e) {
+                return FormValidation.error(e.describe());
             }
         }
 
@@ -611,9 +606,12 @@ public final class SpotCloud extends Cloud {
             if (Util.fixEmptyAndTrim(value) == null) {
                 return FormValidation.ok("Agents read interruption notices from instance metadata.");
             }
-            return value.trim().matches("https?://.+/\\d{12}/[A-Za-z0-9_-]{1,80}(\\.fifo)?") ? FormValidation.ok()
-                    : FormValidation.error("Not an SQS queue URL, such as "
-                            + "https://sqs.eu-west-1.amazonaws.com/123456789012/spot-notices.");
+            try {
+                SqsInterruptionSource.checkQueueUrl(value.trim());
+                return FormValidation.ok();
+            } catch (StageException e) {
+                return FormValidation.error(e.describe());
+            }
         }
 
         @POST

@@ -92,6 +92,34 @@ public final class SpotFleetConfig implements Serializable {
         this.tags = Map.copyOf(b.tags);
     }
 
+    /** Throws when {@code subnetId} is not a subnet ID; the cloud's form checks with the same rule. */
+    public static void checkSubnetId(String subnetId) {
+        if (subnetId == null || !SUBNET.matcher(subnetId).matches()) {
+            throw StageException.invalidInput("'" + subnetId + "' is not a subnet ID.",
+                    "Subnet IDs look like subnet-0123456789abcdef0.");
+        }
+    }
+
+    /** A maximum Spot price as written in a form or in JCasC: a positive number of USD per instance-hour. */
+    public static BigDecimal parsePrice(String text) {
+        BigDecimal price;
+        try {
+            price = new BigDecimal(text.trim());
+        } catch (NumberFormatException e) {
+            throw StageException.invalidInput("Maximum Spot price '" + text + "' is not a number.",
+                    "Give a price per instance-hour in USD, such as 0.05, or leave it empty.");
+        }
+        checkPrice(price);
+        return price;
+    }
+
+    private static void checkPrice(BigDecimal price) {
+        if (price.signum() <= 0) {
+            throw StageException.invalidInput("Maximum Spot price " + price + " is not positive.",
+                    "Leave it empty to pay at most the on-demand price, as AWS recommends.");
+        }
+    }
+
     public static Builder builder(String cloudName, String controllerId) {
         return new Builder(cloudName, controllerId);
     }
@@ -450,12 +478,7 @@ public final class SpotFleetConfig implements Serializable {
                 throw StageException.invalidInput("Cloud '" + cloudName + "' has no subnets.",
                         "Give one subnet in each Availability Zone the agents may use.");
             }
-            for (String s : subnetIds) {
-                if (!SUBNET.matcher(s).matches()) {
-                    throw StageException.invalidInput("'" + s + "' is not a subnet ID.",
-                            "Subnet IDs look like subnet-0123456789abcdef0.");
-                }
-            }
+            subnetIds.forEach(SpotFleetConfig::checkSubnetId);
             int pools = Math.max(1, instanceTypes.size()) * new LinkedHashSet<>(subnetIds).size();
             if (pools > MAX_OVERRIDES) {
                 throw StageException.invalidInput(instanceTypes.size() + " instance types in "
@@ -474,9 +497,8 @@ public final class SpotFleetConfig implements Serializable {
                 throw StageException.invalidInput("Executors per agent " + executorsPerAgent
                         + " is outside 1 to 256.", "Give the number of builds one agent runs at once.");
             }
-            if (maxSpotPrice != null && maxSpotPrice.signum() <= 0) {
-                throw StageException.invalidInput("Maximum Spot price " + maxSpotPrice + " is not positive.",
-                        "Leave it empty to pay at most the on-demand price, as AWS recommends.");
+            if (maxSpotPrice != null) {
+                checkPrice(maxSpotPrice);
             }
             requirePositive(idleTimeout, "Idle timeout");
             requirePositive(connectTimeout, "Connect timeout");

@@ -24,13 +24,18 @@ public final class SqsInterruptionSource implements NoticeSource {
 
     /** @param waitSeconds long-poll time, 0 to 20; 20 keeps the call count to at most three a minute */
     public SqsInterruptionSource(AwsClientFactory aws, String queueUrl, int waitSeconds) {
+        checkQueueUrl(queueUrl);
+        this.aws = aws;
+        this.queueUrl = queueUrl;
+        this.waitSeconds = Math.max(0, Math.min(20, waitSeconds));
+    }
+
+    /** Throws when {@code queueUrl} is not an SQS queue URL; the cloud's form checks with the same rule. */
+    public static void checkQueueUrl(String queueUrl) {
         if (queueUrl == null || !queueUrl.matches("https?://.+/\\d{12}/[A-Za-z0-9_-]{1,80}(\\.fifo)?")) {
             throw StageException.invalidInput("'" + queueUrl + "' is not an SQS queue URL.",
                     "Give the queue URL, such as https://sqs.eu-west-1.amazonaws.com/123456789012/spot-notices.");
         }
-        this.aws = aws;
-        this.queueUrl = queueUrl;
-        this.waitSeconds = Math.max(0, Math.min(20, waitSeconds));
     }
 
     public String queueUrl() {

@@ -46,6 +46,11 @@ class SpotFleetConfigTest {
                 .satisfies(e -> assertThat(((StageException) e).hint()).contains("launch template ID or name"));
         assertThatThrownBy(() -> SpotEngineTest.config().maxSpotPrice(BigDecimal.ZERO).build())
                 .hasMessageContaining("not positive");
+        assertThatThrownBy(() -> SpotFleetConfig.parsePrice("cheap")).hasMessageContaining("'cheap' is not a number");
+        assertThatThrownBy(() -> SpotFleetConfig.parsePrice("-0.01")).hasMessageContaining("is not positive");
+        assertThat(SpotFleetConfig.parsePrice(" 0.05 ")).isEqualByComparingTo("0.05");
+        assertThatThrownBy(() -> SqsInterruptionSource.checkQueueUrl("spot-notices"))
+                .hasMessageContaining("'spot-notices' is not an SQS queue URL");
         assertThatThrownBy(() -> SpotEngineTest.config().tags(Map.of("aws:x", "y")).build())
                 .hasMessageContaining("'aws:x' cannot be used");
         assertThatThrownBy(() -> AllocationStrategy.parse("cheapest"))
