@@ -3,7 +3,6 @@ package io.jenkins.plugins.awsdelivery.spot;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.Util;
-import hudson.model.Computer;
 import hudson.model.Descriptor;
 import hudson.model.Label;
 import hudson.model.labels.LabelAtom;
@@ -676,14 +675,5 @@ public final class SpotCloud extends Cloud {
             }
         }
         return out;
-    }
-
-    /** For the status page. */
-    public int getConnectedAgents() {
-        return (int) agents().stream().map(SpotAgent::toComputer).filter(c -> c != null && c.isOnline()).count();
-    }
-
-    static Computer computerOf(SpotAgent a) {
-        return a.toComputer();
     }
 }

@@ -66,6 +66,7 @@ public final class SpotCloudRuntime {
 
     private final SpotCloud cloud;
     private AwsClientFactory aws;
+    private Ec2FleetApi api;
     private volatile SpotEngine engine;
     private SqsInterruptionSource queue;
     private volatile String problem;
@@ -141,7 +142,8 @@ public final class SpotCloudRuntime {
             try {
                 SpotFleetConfig config = cloud.toConfig(controllerId());
                 aws = new AwsClientFactory(settings(cloud));
-                engine = new SpotEngine(config, new Ec2FleetApi(aws, clock), clock, new Random(),
+                api = new Ec2FleetApi(aws, clock);
+                engine = new SpotEngine(config, api, clock, new Random(),
                         new OnDemandPrices(Map.of()));
                 if (cloud.getInterruptionQueueUrl() != null) {
                     queue = new SqsInterruptionSource(aws, cloud.getInterruptionQueueUrl(), 19);
@@ -373,8 +375,10 @@ public final class SpotCloudRuntime {
 
     private List<InterruptionNotice> collectProbes() {
         List<InterruptionNotice> notices = new ArrayList<>();
+        java.util.Set<String> present = new java.util.HashSet<>();
         for (SpotAgent a : cloud.agents()) {
             String id = a.getInstanceId();
+            present.add(id);
             Future<InterruptionNotice> f = probes.get(id);
             if (f != null && f.isDone()) {
                 probes.remove(id);
@@ -397,17 +401,16 @@ public final class SpotCloudRuntime {
                 }
             }
         }
-        probes.keySet().removeIf(id -> cloud.agents().stream().noneMatch(a -> a.getInstanceId().equals(id)));
+        probes.keySet().retainAll(present);
         return notices;
     }
 
     /** Terminates one instance at once (an administrator deleted its agent). */
     void terminate(String instanceId) {
-        SpotEngine e = engine();
-        if (e == null || aws == null) {
+        if (engine() == null) {
             return;
         }
-        new Ec2FleetApi(aws, clock).terminateInstances(List.of(instanceId));
+        api.terminateInstances(List.of(instanceId));
         remember("Terminated " + instanceId + " (agent deleted in Jenkins)");
     }
 

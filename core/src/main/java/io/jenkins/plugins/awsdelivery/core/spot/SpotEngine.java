@@ -450,13 +450,4 @@ public final class SpotEngine {
     private static Instant min(Instant a, Instant b) {
         return a.isBefore(b) ? a : b;
     }
-
-    /** For tests: the time of the next reconciliation. */
-    synchronized Instant nextReconcile() {
-        return nextReconcile;
-    }
-
-    Map<String, Agent> agentMap() {
-        return new HashMap<>(agents);
-    }
 }
