@@ -24,6 +24,7 @@ import io.jenkins.plugins.awsdelivery.core.spot.Interruption;
 import io.jenkins.plugins.awsdelivery.core.spot.InterruptionNotice;
 import io.jenkins.plugins.awsdelivery.core.spot.NoticeKind;
 import io.jenkins.plugins.awsdelivery.core.spot.OnDemandPrices;
+import io.jenkins.plugins.awsdelivery.core.spot.SpotCheckResult;
 import io.jenkins.plugins.awsdelivery.core.spot.SpotEngine;
 import io.jenkins.plugins.awsdelivery.core.spot.SpotFleetConfig;
 import io.jenkins.plugins.awsdelivery.core.spot.SpotMetrics;
@@ -116,19 +117,12 @@ public final class SpotCloudRuntime {
         return AwsSettings.resolve(List.of(own, defaults), System.getenv("AWS_REGION"));
     }
 
-    /** For the configuration form's test: a dry-run CreateFleet of one instance. */
+    /** For the configuration form's test: core's check, a dry-run CreateFleet of one instance from every pool. */
     static String dryRun(SpotCloud c) {
         try (AwsClientFactory factory = new AwsClientFactory(settings(c))) {
-            SpotFleetConfig config = c.toConfig(controllerId());
-            Ec2FleetApi api = new Ec2FleetApi(factory, Clock.systemUTC());
-            if (config.usesAmi()) {
-                int found = api.describeManagedInstances(config.controllerId(), config.cloudName()).size();
-                return "EC2 answers (" + found + " instance(s) of this cloud running). The launch template "
-                        + config.ownLaunchTemplateName() + " is made from the AMI at the first launch.";
-            }
-            String template = config.launchTemplateId().orElseGet(() -> config.launchTemplateName().orElseThrow());
-            return api.dryRun(new FleetApi.FleetRequest(config, template, config.pools(), 1, 0,
-                    "dry-run-" + System.currentTimeMillis()));
+            SpotCheckResult r = SpotCheckResult.check(c.toConfig(controllerId()),
+                    new Ec2FleetApi(factory, Clock.systemUTC()), factory.calls());
+            return r.dryRun() + " (" + r.instances().size() + " instance(s) of this cloud running)";
         } catch (AbortException e) {
             throw StageException.invalidInput(e.getMessage(), "");
         }

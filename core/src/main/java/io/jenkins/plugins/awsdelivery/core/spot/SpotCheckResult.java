@@ -17,7 +17,7 @@ public record SpotCheckResult(String cloud, int pools, String dryRun, List<Fleet
                                         io.jenkins.plugins.awsdelivery.core.aws.ApiCallCounter calls) {
         String dryRun;
         if (config.usesAmi()) {
-            dryRun = "not run: with an AMI the launch template " + config.ownLaunchTemplateName()
+            dryRun = "No dry run: with an AMI, the launch template " + config.ownLaunchTemplateName()
                     + " is made at the first launch";
         } else {
             String template = config.launchTemplateId().orElseGet(() -> config.launchTemplateName().orElseThrow());
