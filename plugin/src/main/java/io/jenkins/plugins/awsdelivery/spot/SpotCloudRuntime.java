@@ -32,6 +32,7 @@ import io.jenkins.plugins.awsdelivery.core.spot.SqsInterruptionSource;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -263,7 +264,8 @@ public final class SpotCloudRuntime {
         for (SpotAgent a : cloud.agents()) {
             Computer c = a.toComputer();
             inJenkins.add(a.getInstanceId());
-            reports.add(new AgentReport(a.getInstanceId(), c != null && c.isOnline(), c == null ? 0 : c.countBusy()));
+            reports.add(c == null ? new AgentReport(a.getInstanceId(), false, 0)
+                    : new AgentReport(a.getInstanceId(), c.isOnline(), c.countBusy(), estimatedRemaining(c)));
         }
         SpotEngine e = engine;
         if (e != null) {
@@ -351,6 +353,20 @@ public final class SpotCloudRuntime {
                         + " so they rerun elsewhere");
             }
         }
+    }
+
+    /** Jenkins' estimate of the remaining time of each busy executor that has one (work past its estimate has none). */
+    private static List<Duration> estimatedRemaining(Computer c) {
+        List<Duration> out = new ArrayList<>();
+        for (Executor e : c.getExecutors()) {
+            if (e.isBusy()) {
+                long remaining = e.getEstimatedRemainingTimeMillis();
+                if (remaining > 0) {
+                    out.add(Duration.ofMillis(remaining));
+                }
+            }
+        }
+        return out;
     }
 
     private static boolean finishesBefore(Computer c, Instant actionTime) {

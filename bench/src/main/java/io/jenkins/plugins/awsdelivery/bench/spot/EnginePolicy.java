@@ -9,6 +9,7 @@ import io.jenkins.plugins.awsdelivery.core.spot.NoticeKind;
 import io.jenkins.plugins.awsdelivery.core.spot.OnDemandPrices;
 import io.jenkins.plugins.awsdelivery.core.spot.SpotEngine;
 import io.jenkins.plugins.awsdelivery.core.spot.SpotFleetConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,9 +19,9 @@ import java.util.Random;
 /**
  * This project's engine, driven the way the Jenkins cloud drives it: a step every 10 seconds with the queue and the
  * agents; notices read by each agent from instance metadata (every 5 seconds, no AWS call); inbound agents connect
- * 5 to 15 seconds after boot. Under an interruption warning, unless every build on the agent ends at least 15 s
- * before the instance goes, the agent is removed at once and its builds rerun on the replacement (the Jenkins
- * cloud judges this from each build's estimated duration; the simulation knows the durations).
+ * 5 to 15 seconds after boot. Each agent reports Jenkins' estimated remaining time of its builds. Under an
+ * interruption warning, unless every build on the agent is expected to end at least 15 s before the instance goes,
+ * the agent is removed at once and its builds rerun on the replacement, as the Jenkins cloud does.
  */
 final class EnginePolicy implements Simulation.Policy {
 
@@ -61,7 +62,14 @@ final class EnginePolicy implements Simulation.Policy {
         List<AgentReport> reports = new ArrayList<>();
         for (SimInstance i : sim.instances) {
             if (byId.containsKey(i.id)) {
-                reports.add(new AgentReport(i.id, i.connected(now), i.running.size()));
+                List<Duration> remaining = new ArrayList<>();
+                for (SimBuild b : i.running) {
+                    long eta = b.estimatedRemaining(now);
+                    if (eta > 0) {
+                        remaining.add(Duration.ofSeconds(eta));
+                    }
+                }
+                reports.add(new AgentReport(i.id, i.connected(now), i.running.size(), remaining));
             }
         }
         EngineStep step = engine.step(Demand.of("linux", sim.queue.size()), reports);
@@ -115,10 +123,14 @@ final class EnginePolicy implements Simulation.Policy {
             }
             instance.acceptingWork = false;
             if (i.notice().kind() == NoticeKind.INTERRUPTION) {
-                // As the Jenkins cloud does: if any build would not end 15 s before the instance goes, the agent
-                // is removed at once and all its builds rerun; otherwise they all finish.
+                // As the Jenkins cloud does: if any build is not expected (by Jenkins' estimate) to end 15 s before
+                // the instance goes, the agent is removed at once and all its builds rerun; otherwise they are left
+                // to finish (and those that overrun their estimate are lost with the instance, then rerun).
                 long end = instance.terminatesAt;
-                boolean allFinish = instance.running.stream().allMatch(b -> b.finishesAt() <= end - 15);
+                boolean allFinish = instance.running.stream().allMatch(b -> {
+                    long eta = b.estimatedRemaining(now);
+                    return eta > 0 && now + eta <= end - 15;
+                });
                 if (!allFinish) {
                     for (SimBuild b : new ArrayList<>(instance.running)) {
                         instance.running.remove(b);

@@ -4,6 +4,10 @@ package io.jenkins.plugins.awsdelivery.bench.spot;
 final class SimBuild {
     final int id;
     final int duration;
+    /** The job this build belongs to: Jenkins estimates its duration from the job's last completed builds. */
+    final int job;
+    /** Jenkins' estimated duration when the attempt started (the job's average of its last 3), or -1. */
+    long estimate = -1;
     long queuedAt;
     long startedAt = -1;
     int attempts;
@@ -11,13 +15,26 @@ final class SimBuild {
     boolean lost;
     SimInstance on;
 
-    SimBuild(int id, long arrival, int duration) {
+    SimBuild(int id, long arrival, int duration, int job) {
         this.id = id;
+        this.job = job;
         this.queuedAt = arrival;
         this.duration = duration;
     }
 
     long finishesAt() {
         return startedAt + duration;
+    }
+
+    /**
+     * What Jenkins' {@code Executor#getEstimatedRemainingTimeMillis} would say: the estimate minus the time
+     * elapsed, or -1 without an estimate or past it.
+     */
+    long estimatedRemaining(long now) {
+        if (estimate < 0) {
+            return -1;
+        }
+        long eta = estimate - (now - startedAt);
+        return eta <= 0 ? -1 : eta;
     }
 }

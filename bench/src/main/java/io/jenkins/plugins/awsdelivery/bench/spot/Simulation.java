@@ -2,10 +2,16 @@ package io.jenkins.plugins.awsdelivery.bench.spot;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
 
 /**
  * One week of one workload under one provisioning policy, second by second: builds arrive and queue, Jenkins gives
@@ -49,7 +55,36 @@ final class Simulation {
     /** What a week produced. */
     record Result(String workload, String policy, long builds, long p50Wait, long p95Wait, double cost,
                   double idleAgentHours, long buildsInterrupted, long reruns, long lost, double ec2CallsPerDay,
-                  Map<String, Long> calls, long peakAgents, long spotInterruptions) {
+                  Map<String, Long> calls, long peakAgents, long spotInterruptions, double agentHours,
+                  long launches, long[] sortedWaits) {
+
+        /** Several weeks of one workload under one policy as one result: waits pooled, the rest per week. */
+        static Result mean(List<Result> weeks) {
+            Result first = weeks.get(0);
+            int n = weeks.size();
+            long[] waits = weeks.stream().flatMapToLong(r -> Arrays.stream(r.sortedWaits())).sorted()
+                    .toArray();
+            Map<String, Long> calls = new TreeMap<>();
+            weeks.forEach(r -> r.calls().forEach((k, v) -> calls.merge(k, v, Long::sum)));
+            calls.replaceAll((k, v) -> Math.round(v / (double) n));
+            return new Result(first.workload(), first.policy(), Math.round(sum(weeks, Result::builds) / n),
+                    percentile(waits, 50), percentile(waits, 95), sum(weeks, Result::cost) / n,
+                    sum(weeks, Result::idleAgentHours) / n, Math.round(sum(weeks, Result::buildsInterrupted) / n),
+                    Math.round(sum(weeks, Result::reruns) / n), Math.round(sum(weeks, Result::lost)),
+                    sum(weeks, Result::ec2CallsPerDay) / n, calls,
+                    weeks.stream().mapToLong(Result::peakAgents).max().orElse(0),
+                    Math.round(sum(weeks, Result::spotInterruptions) / n), sum(weeks, Result::agentHours) / n,
+                    Math.round(sum(weeks, Result::launches) / n), waits);
+        }
+
+        private static double sum(List<Result> weeks, ToDoubleFunction<Result> f) {
+            return weeks.stream().mapToDouble(f).sum();
+        }
+
+        /** Average price paid per instance-hour. */
+        double pricePerAgentHour() {
+            return agentHours == 0 ? 0 : cost / agentHours;
+        }
     }
 
     final SimClock clock = new SimClock();
@@ -58,13 +93,17 @@ final class Simulation {
     final Deque<SimBuild> queue = new ArrayDeque<>();
     final List<SimInstance> instances = new ArrayList<>();
     private final Workload workload;
+    /** Durations of each job's last completed builds, newest first. */
+    private final Map<Integer, Deque<Integer>> history = new HashMap<>();
     private final List<Long> waits = new ArrayList<>();
     private double cost;
     private long idleSeconds;
     private long interruptedAttempts;
-    private final java.util.Set<Integer> interruptedBuilds = new java.util.HashSet<>();
+    private final Set<Integer> interruptedBuilds = new HashSet<>();
     private long lost;
     private long peak;
+    private long instanceSeconds;
+    private final Set<String> launched = new HashSet<>();
 
     Simulation(Workload workload, long seed) {
         this.workload = workload;
@@ -90,7 +129,8 @@ final class Simulation {
                 }
             }
             while (next < arrivals.size() && arrivals.get(next)[0] <= t) {
-                SimBuild b = new SimBuild(next, t, arrivals.get(next)[1]);
+                int[] a = arrivals.get(next);
+                SimBuild b = new SimBuild(next, t, a[1], a[2]);
                 builds.add(b);
                 queue.add(b);
                 next++;
@@ -102,6 +142,7 @@ final class Simulation {
                         if (b.finishesAt() <= now) {
                             b.done = true;
                             b.on = null;
+                            completed(b);
                             return true;
                         }
                         return false;
@@ -118,6 +159,8 @@ final class Simulation {
             peak = Math.max(peak, instances.size());
             for (SimInstance i : instances) {
                 cost += i.pricePerHour / 3600.0;
+                instanceSeconds++;
+                launched.add(i.id);
                 if (i.connected(t) && i.running.isEmpty()) {
                     idleSeconds++;
                 }
@@ -133,7 +176,8 @@ final class Simulation {
         long total = calls.values().stream().mapToLong(Long::longValue).sum();
         return new Result(workload.name(), policy.name(), builds.size(), percentile(sorted, 50),
                 percentile(sorted, 95), cost, idleSeconds / 3600.0, interruptedBuilds.size(), interruptedAttempts,
-                lost, total / 7.0, calls, peak, market.interruptedInstances);
+                lost, total / 7.0, calls, peak, market.interruptedInstances, instanceSeconds / 3600.0,
+                launched.size(), sorted);
     }
 
     /** Jenkins' queue: the oldest build goes to the first connected agent taking work with a free executor. */
@@ -145,6 +189,7 @@ final class Simulation {
             while (!queue.isEmpty() && i.alive && i.connected(t) && i.acceptingWork && i.free() > 0) {
                 SimBuild b = queue.poll();
                 b.startedAt = t;
+                b.estimate = estimate(b.job);
                 b.on = i;
                 b.attempts++;
                 waits.add(t - b.queuedAt);
@@ -153,6 +198,23 @@ final class Simulation {
             if (queue.isEmpty()) {
                 return;
             }
+        }
+    }
+
+    /** Jenkins' {@code Job#getEstimatedDuration}: the average duration of the job's last 3 builds, or -1. */
+    private long estimate(int job) {
+        Deque<Integer> last = history.get(job);
+        if (last == null || last.isEmpty()) {
+            return -1;
+        }
+        return Math.round(last.stream().mapToInt(Integer::intValue).average().orElse(-1));
+    }
+
+    private void completed(SimBuild b) {
+        Deque<Integer> last = history.computeIfAbsent(b.job, j -> new ArrayDeque<>());
+        last.addFirst(b.duration);
+        if (last.size() > 3) {
+            last.removeLast();
         }
     }
 
@@ -189,7 +251,7 @@ final class Simulation {
         instances.remove(i);
     }
 
-    private static long percentile(long[] sorted, int p) {
+    static long percentile(long[] sorted, int p) {
         if (sorted.length == 0) {
             return 0;
         }

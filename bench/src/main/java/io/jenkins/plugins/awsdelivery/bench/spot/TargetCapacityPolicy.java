@@ -12,7 +12,9 @@ import java.util.TreeMap;
  *
  * <ul>
  *   <li>Every 10 s the plugin reads the fleet's state: DescribeFleets, DescribeFleetInstances and DescribeInstances
- *       (3 calls); it raises the target with ModifyFleet; it removes an idle agent with ModifyFleet and
+ *       (3 calls); it raises the target with ModifyFleet when Jenkins' provisioning strategy asks for capacity
+ *       (by default Jenkins' own {@code NodeProvisioner.StandardStrategyImpl}, as in the documented setup, which
+ *       does not turn the plugin's No Delay Provision option on; {@link Variant#NO_DELAY} turns it on); it removes an idle agent with ModifyFleet and
  *       TerminateInstances one cycle later, while Jenkins can still give that agent a build (the race).</li>
  *   <li>EC2 fulfils the target every 30 s from pools with free capacity; when none has any it waits (no
  *       on-demand fallback).</li>
@@ -40,12 +42,13 @@ final class TargetCapacityPolicy implements Simulation.Policy {
 
     /** Which version of the approach. */
     enum Variant {
-        /** Provisioning as soon as the queue exceeds the capacity (the plugin's "No Delay Provision" option). */
-        NO_DELAY("target-capacity model"),
-        /** As NO_DELAY, but an agent is ready 2 to 5 minutes after launch, as the documented setup states. */
-        DOCUMENTED_LATENCY("target-capacity, documented 2-5 min"),
-        /** Jenkins' default provisioning strategy decides (the documented setup does not turn No Delay on). */
-        JENKINS_DEFAULT("target-capacity, Jenkins' default provisioning");
+        /**
+         * The documented setup: Jenkins' default provisioning strategy decides when to raise the target (the
+         * plugin's "No Delay Provision" option is off by default and the setup does not turn it on).
+         */
+        JENKINS_DEFAULT("target-capacity model"),
+        /** Provisioning as soon as the queue exceeds the capacity (the plugin's "No Delay Provision" option on). */
+        NO_DELAY("target-capacity, No Delay Provision on");
 
         final String label;
 
@@ -81,10 +84,7 @@ final class TargetCapacityPolicy implements Simulation.Policy {
         int busy = 0;
         for (SimInstance i : sim.instances) {
             busy += i.running.size();
-            if (i.connectedAt < 0 && variant == Variant.DOCUMENTED_LATENCY) {
-                // "it takes roughly two to five minutes for new EC2 Spot Instances to start processing"
-                sim.connectAt(i, i.launchedAt + 120 + random.nextInt(181));
-            } else if (i.connectedAt < 0 && i.bootedAt <= now) {
+            if (i.connectedAt < 0 && i.bootedAt <= now) {
                 sim.connectAt(i, now + 20 + random.nextInt(21));
             }
         }

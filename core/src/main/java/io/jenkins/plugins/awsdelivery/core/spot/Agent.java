@@ -22,6 +22,8 @@ public final class Agent implements Serializable {
     private Instant idleSince;
     private InterruptionNotice notice;
     private Instant retiringSince;
+    /** When busy executors are expected to be free (epoch milliseconds), from the last report's estimates. */
+    private long[] expectedFreeAt = new long[0];
 
     Agent(String instanceId, Pool pool, Market market, Instant launchedAt, int executors, boolean adopted) {
         this.instanceId = instanceId;
@@ -67,6 +69,24 @@ public final class Agent implements Serializable {
 
     public boolean busy() {
         return busyExecutors > 0;
+    }
+
+    /**
+     * How many busy executors are expected to be free by {@code by}, from the estimates of the last report. Only an
+     * agent taking work counts: an executor freed on an agent under notice or retiring gets no new work.
+     */
+    int freeingBy(Instant by) {
+        if (!acceptingWork() || expectedFreeAt == null) {
+            return 0;
+        }
+        long limit = by.toEpochMilli();
+        int n = 0;
+        for (long t : expectedFreeAt) {
+            if (t <= limit) {
+                n++;
+            }
+        }
+        return Math.min(n, busyExecutors);
     }
 
     public Optional<Instant> connectedAt() {
@@ -118,6 +138,7 @@ public final class Agent implements Serializable {
         }
         int before = busyExecutors;
         busyExecutors = Math.max(0, report.busyExecutors());
+        expectedFreeAt = report.estimatedRemaining().stream().mapToLong(d -> now.plus(d).toEpochMilli()).toArray();
         if (busyExecutors > 0) {
             idleSince = null;
         } else if (before > 0 || idleSince == null) {

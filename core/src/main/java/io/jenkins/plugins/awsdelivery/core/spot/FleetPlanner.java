@@ -1,5 +1,6 @@
 package io.jenkins.plugins.awsdelivery.core.spot;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -12,6 +13,9 @@ import java.util.List;
  *
  * <ul>
  *   <li>Capacity already launching counts against the demand, so the same queued work never launches twice.</li>
+ *   <li>So does work expected to end before a new agent could connect (the lead time, from the launch latency
+ *       seen so far): the queued work will take the executor it frees sooner than a new agent, so launching for
+ *       it would only add an idle agent. Work past its estimate, or without one, is not counted.</li>
  *   <li>Agents under notice or retiring do not count: work queued behind them gets a replacement.</li>
  *   <li>Never above the maximum (counting every agent that provides capacity), never below the minimum.</li>
  *   <li>Only agents idle for the idle timeout retire, on-demand ones first, never a busy one, and never while
@@ -28,7 +32,18 @@ public final class FleetPlanner {
     }
 
     public Plan plan(SpotFleetConfig config, Demand demand, Collection<Agent> agents, Instant now) {
+        return plan(config, demand, agents, now, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #plan(SpotFleetConfig, Demand, Collection, Instant)}, counting executors expected to be free within
+     * {@code leadTime} as free.
+     */
+    public Plan plan(SpotFleetConfig config, Demand demand, Collection<Agent> agents, Instant now,
+                     Duration leadTime) {
         int perAgent = config.executorsPerAgent();
+        Instant soon = now.plus(leadTime);
+        int finishing = 0;
         int queued = demand.servedBy(config);
         int freeExecutors = 0;
         int activeUnits = 0;
@@ -41,9 +56,10 @@ public final class FleetPlanner {
                     activeOnDemandUnits += units;
                 }
                 freeExecutors += Math.max(0, a.executors() - a.busyExecutors());
+                finishing += a.freeingBy(soon);
             }
         }
-        int missingExecutors = queued - freeExecutors;
+        int missingExecutors = queued - freeExecutors - finishing;
         int wanted = missingExecutors > 0 ? ceilDiv(missingExecutors, perAgent) : 0;
         wanted = Math.max(wanted, config.minAgents() - activeUnits);
         int room = config.maxAgents() - activeUnits;
@@ -51,13 +67,18 @@ public final class FleetPlanner {
         int onDemand = Math.min(launch, Math.max(0, config.onDemandBase() - activeOnDemandUnits));
         String reason;
         if (launch > 0) {
-            reason = queued + " queued executor(s), " + freeExecutors + " free or launching: launching " + launch
+            reason = queued + " queued executor(s), " + freeExecutors + " free or launching"
+                    + (finishing > 0 ? ", " + finishing + " finishing within " + leadTime.toSeconds() + " s" : "")
+                    + ": launching " + launch
                     + " agent(s)" + (launch < wanted ? " (capped at the maximum of " + config.maxAgents() + ")" : "");
         } else if (wanted > 0) {
             reason = "at the maximum of " + config.maxAgents() + " agent(s); " + missingExecutors
                     + " executor(s) still wanted";
         } else {
-            reason = "capacity covers the queue";
+            reason = finishing > 0 && queued > freeExecutors
+                    ? "capacity covers the queue: " + finishing + " executor(s) expected to finish within "
+                    + leadTime.toSeconds() + " s, sooner than a new agent"
+                    : "capacity covers the queue";
         }
         List<Agent> retire = retire(config, agents, now, queued, freeExecutors, activeUnits);
         return new Plan(launch, onDemand, retire, reason);

@@ -38,6 +38,10 @@ public final class SpotEngine {
     static final Duration LIMIT_PAUSE = Duration.ofMinutes(15);
     /** The first pause after a launch that failed outright (denied, bad template); doubles up to LIMIT_PAUSE. */
     static final Duration FAILURE_PAUSE = Duration.ofMinutes(1);
+    /** Launch to connection assumed before the first agent has connected. */
+    static final Duration DEFAULT_LEAD_TIME = Duration.ofSeconds(90);
+    /** Work expected to end later than this never holds back a launch, however slow agents have been to connect. */
+    static final Duration MAX_LEAD_TIME = Duration.ofMinutes(5);
 
     private final SpotFleetConfig config;
     private final FleetApi api;
@@ -149,7 +153,7 @@ public final class SpotEngine {
         if (!throttled && !now.isBefore(nextReconcile)) {
             reconcile(now, adopted, lost, messages);
         }
-        FleetPlanner.Plan plan = planner.plan(config, demand, agents.values(), now);
+        FleetPlanner.Plan plan = planner.plan(config, demand, agents.values(), now, leadTime());
         String planText = plan.reason();
         if (plan.launchUnits() > 0) {
             if (throttled) {
@@ -169,6 +173,21 @@ public final class SpotEngine {
         lastStep = now;
         publish();
         return new EngineStep(launched, adopted, retiring, terminated, lost, messages, planText);
+    }
+
+    /**
+     * How long a new agent takes to connect: the median launch latency of the last launches, or {@link
+     * #DEFAULT_LEAD_TIME} before the first one; at most {@link #MAX_LEAD_TIME}. Work expected to end sooner than
+     * this does not launch an agent.
+     */
+    synchronized Duration leadTime() {
+        if (counters.latencies.isEmpty()) {
+            return DEFAULT_LEAD_TIME;
+        }
+        List<Long> sorted = new ArrayList<>(counters.latencies);
+        sorted.sort(null);
+        long median = sorted.get((sorted.size() - 1) / 2);
+        return Duration.ofSeconds(Math.min(median, MAX_LEAD_TIME.toSeconds()));
     }
 
     /**

@@ -38,6 +38,35 @@ class FleetPlannerTest {
     }
 
     @Test
+    void executorsFreeingWithinTheLeadTimeCountAsFree() {
+        Agent a = agent("i-1", Market.SPOT, AgentState.ONLINE, 0, Duration.ZERO);
+        a.report(new AgentReport("i-1", true, 2, List.of(Duration.ofSeconds(30), Duration.ofMinutes(10))), now);
+
+        FleetPlanner.Plan one = planner.plan(config(0, 10, 0), Demand.of("linux", 1), List.of(a), now,
+                Duration.ofSeconds(90));
+        FleetPlanner.Plan two = planner.plan(config(0, 10, 0), Demand.of("linux", 2), List.of(a), now,
+                Duration.ofSeconds(90));
+        FleetPlanner.Plan later = planner.plan(config(0, 10, 0), Demand.of("linux", 1), List.of(a),
+                now.plusSeconds(5), Duration.ofSeconds(20));
+
+        assertThat(one.launchUnits()).isZero();
+        assertThat(one.reason()).contains("1 executor(s) expected to finish within 90 s");
+        assertThat(two.launchUnits()).as("only one of the two ends in time").isEqualTo(1);
+        assertThat(two.reason()).contains("1 finishing within 90 s");
+        assertThat(later.launchUnits()).as("5 s after the report the build has 25 s to go; a new agent takes 20 s").isEqualTo(1);
+    }
+
+    @Test
+    void finishingWorkOnAnAgentUnderNoticeDoesNotCount() {
+        Agent a = agent("i-1", Market.SPOT, AgentState.ONLINE, 0, Duration.ZERO);
+        a.report(new AgentReport("i-1", true, 2, List.of(Duration.ofSeconds(10), Duration.ofSeconds(10))), now);
+        a.state(AgentState.DRAINING);
+
+        assertThat(planner.plan(config(0, 10, 0), Demand.of("linux", 2), List.of(a), now, Duration.ofSeconds(90))
+                .launchUnits()).isEqualTo(1);
+    }
+
+    @Test
     void drainingAgentsDoNotCountSoTheirWorkGetsAReplacement() {
         List<Agent> agents = List.of(agent("i-1", Market.SPOT, AgentState.DRAINING, 2, Duration.ZERO));
 

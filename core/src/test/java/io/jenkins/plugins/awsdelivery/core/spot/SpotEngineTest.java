@@ -101,6 +101,32 @@ class SpotEngineTest {
     }
 
     @Test
+    void workAboutToEndHoldsBackALaunchButWorkPastItsEstimateDoesNot() {
+        SpotEngine engine = engine(config().build());
+        engine.step(Demand.of("linux", 2), List.of());
+        String id = engine.agents().get(0).instanceId();
+        clock.advance(Duration.ofSeconds(70));
+        engine.step(Demand.none(), List.of(new AgentReport(id, true, 2, List.of())));
+        assertThat(engine.leadTime()).as("the launch latency seen: launch to connection").isEqualTo(
+                Duration.ofSeconds(70));
+
+        EngineStep finishing = engine.step(Demand.of("linux", 1),
+                List.of(new AgentReport(id, true, 2, List.of(Duration.ofSeconds(40), Duration.ofMinutes(20)))));
+        assertThat(finishing.launched()).as("a build ends in 40 s, a new agent takes 70 s").isEmpty();
+        assertThat(finishing.plan()).contains("expected to finish within 70 s");
+
+        EngineStep slow = engine.step(Demand.of("linux", 1),
+                List.of(new AgentReport(id, true, 2, List.of(Duration.ofMinutes(3), Duration.ofMinutes(20)))));
+        assertThat(slow.launched()).as("both builds end after a new agent would connect").hasSize(1);
+
+        EngineStep overdue = engine.step(Demand.of("linux", 3),
+                List.of(new AgentReport(id, true, 2, List.of())));
+        assertThat(overdue.launched()).as("builds past their estimate report none: 3 queued - 2 launching")
+                .hasSize(1);
+        assertThat(ec2.running()).hasSize(3);
+    }
+
+    @Test
     void demandForOtherLabelsIsNotThisCloudsWork() {
         SpotEngine engine = engine(config().build());
 
