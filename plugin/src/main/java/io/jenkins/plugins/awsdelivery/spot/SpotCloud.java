@@ -19,8 +19,8 @@ import io.jenkins.plugins.awsdelivery.core.spot.InstanceTypeWeight;
 import io.jenkins.plugins.awsdelivery.core.spot.SpotFleetConfig;
 import io.jenkins.plugins.awsdelivery.core.spot.SqsInterruptionSource;
 import io.jenkins.plugins.awsdelivery.core.spot.TagText;
+import io.jenkins.plugins.awsdelivery.steps.ListParameters;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -113,23 +113,23 @@ public final class SpotCloud extends Cloud {
             }
             b.launchTemplateVersion(launchTemplateVersion);
         } else {
-            b.ami(amiId, instanceProfile, words(securityGroupIds), amiId == null ? null : userData());
+            b.ami(amiId, instanceProfile, ListParameters.split(securityGroupIds), amiId == null ? null : userData());
             b.keyName(keyName);
         }
         if (minVcpu > 0) {
             b.instanceRequirements(new io.jenkins.plugins.awsdelivery.core.spot.InstanceRequirementsSpec(minVcpu,
                     maxVcpu, minMemoryMiB, maxMemoryMiB));
         } else {
-            b.instanceTypes(words(instanceTypes).stream().map(InstanceTypeWeight::parse).toList());
+            b.instanceTypes(ListParameters.split(instanceTypes).stream().map(InstanceTypeWeight::parse).toList());
         }
-        b.subnetIds(words(subnetIds))
+        b.subnetIds(ListParameters.split(subnetIds))
                 .capacity(minAgents, maxAgents, onDemandBase)
                 .executorsPerAgent(numExecutors)
                 .allocationStrategy(AllocationStrategy.parse(allocationStrategy))
                 .onDemandFallback(onDemandFallback)
                 .idleTimeout(java.time.Duration.ofMinutes(idleMinutes))
                 .connectTimeout(java.time.Duration.ofMinutes(connectTimeoutMinutes))
-                .labels(Set.copyOf(words(labelString)))
+                .labels(Set.copyOf(ListParameters.split(labelString)))
                 .tags(TagText.parse(tags));
         if (maxSpotPrice != null) {
             b.maxSpotPrice(SpotFleetConfig.parsePrice(maxSpotPrice));
@@ -138,13 +138,6 @@ public final class SpotCloud extends Cloud {
     }
 
     /** Splits a list written with spaces, commas or new lines. */
-    static List<String> words(String text) {
-        if (text == null || text.isBlank()) {
-            return List.of();
-        }
-        return Arrays.stream(text.split("[\\s,]+")).filter(s -> !s.isEmpty()).toList();
-    }
-
     Set<LabelAtom> labelAtoms() {
         return Label.parse(labelString);
     }
@@ -540,7 +533,8 @@ public final class SpotCloud extends Cloud {
         @POST
         public FormValidation doCheckRegion(@QueryParameter String value) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            if (Util.fixEmptyAndTrim(value) == null && AwsDeliveryStagesConfiguration.get().getDefaultRegion() == null) {
+            if (Util.fixEmptyAndTrim(value) == null
+                    && AwsDeliveryStagesConfiguration.get().getDefaultRegion() == null) {
                 return FormValidation.error("Give the region, or set a default region in the global configuration.");
             }
             return Util.fixEmptyAndTrim(value) == null ? FormValidation.ok()
@@ -556,7 +550,7 @@ public final class SpotCloud extends Cloud {
         @POST
         public FormValidation doCheckInstanceTypes(@QueryParameter String value, @QueryParameter int minVcpu) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            List<String> types = words(value);
+            List<String> types = ListParameters.split(value);
             if (types.isEmpty()) {
                 return minVcpu > 0 ? FormValidation.ok()
                         : FormValidation.error("List instance types, or give a vCPU range below.");
@@ -573,7 +567,7 @@ public final class SpotCloud extends Cloud {
         @POST
         public FormValidation doCheckSubnetIds(@QueryParameter String value) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            List<String> subnets = words(value);
+            List<String> subnets = ListParameters.split(value);
             if (subnets.isEmpty()) {
                 return FormValidation.error("Give one subnet in each Availability Zone the agents may use.");
             }

@@ -19,7 +19,9 @@ import java.util.concurrent.Future;
  * agent on demand); and the instant-capacity lower bound. Every policy sees the same builds, the same pools and the
  * same market events.
  *
- * <pre>java -cp bench/target/benchmarks.jar io.jenkins.plugins.awsdelivery.bench.spot.SpotSimulation [seed [weeks]]</pre>
+ * <pre>
+ * java -cp bench/target/benchmarks.jar io.jenkins.plugins.awsdelivery.bench.spot.SpotSimulation [seed [weeks]]
+ * </pre>
  */
 public final class SpotSimulation {
 
@@ -100,14 +102,15 @@ public final class SpotSimulation {
         }
         pool.shutdown();
 
-        System.out.println("Seed " + seed + ", " + weeks + " weeks; agents of " + EXECUTORS + " executors, idle timeout "
-                + IDLE_TIMEOUT.toMinutes() + " min; 6 instance types x 3 subnets = 18 pools.");
+        System.out.println("Seed " + seed + ", " + weeks + " weeks; agents of " + EXECUTORS
+                + " executors, idle timeout " + IDLE_TIMEOUT.toMinutes() + " min; 6 instance types x 3 subnets = 18 pools.");
         System.out.println();
         System.out.println("Queue waits are pooled over the " + weeks + " weeks; builds lost are the total; the other "
                 + "figures are means per week.");
         System.out.println();
         System.out.println("| Workload (max agents) | Policy | Builds/week | p50 queue wait | p95 queue wait | "
-                + "Cost (USD/week) | Idle agent-hours | Builds interrupted | Reruns | Builds lost | EC2 API calls/day |");
+                + "Cost (USD/week) | Idle agent-hours | Builds interrupted | Reruns | Builds lost "
+                + "| EC2 API calls/day |");
         System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (Simulation.Result r : results) {
             System.out.println(String.format(Locale.ROOT,

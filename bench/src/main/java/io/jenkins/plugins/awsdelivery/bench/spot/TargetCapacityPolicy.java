@@ -14,7 +14,8 @@ import java.util.TreeMap;
  *   <li>Every 10 s the plugin reads the fleet's state: DescribeFleets, DescribeFleetInstances and DescribeInstances
  *       (3 calls); it raises the target with ModifyFleet when Jenkins' provisioning strategy asks for capacity
  *       (by default Jenkins' own {@code NodeProvisioner.StandardStrategyImpl}, as in the documented setup, which
- *       does not turn the plugin's No Delay Provision option on; {@link Variant#NO_DELAY} turns it on); it removes an idle agent with ModifyFleet and
+ *       does not turn the plugin's No Delay Provision option on; {@link Variant#NO_DELAY} turns it on); it removes
+ *       an idle agent with ModifyFleet and
  *       TerminateInstances one cycle later, while Jenkins can still give that agent a build (the race).</li>
  *   <li>EC2 fulfils the target every 30 s from pools with free capacity; when none has any it waits (no
  *       on-demand fallback).</li>

@@ -53,7 +53,8 @@ class FleetPlannerTest {
         assertThat(one.reason()).contains("1 executor(s) expected to finish within 90 s");
         assertThat(two.launchUnits()).as("only one of the two ends in time").isEqualTo(1);
         assertThat(two.reason()).contains("1 finishing within 90 s");
-        assertThat(later.launchUnits()).as("5 s after the report the build has 25 s to go; a new agent takes 20 s").isEqualTo(1);
+        assertThat(later.launchUnits()).as("5 s after the report the build has 25 s to go; a new agent takes 20 s")
+                .isEqualTo(1);
     }
 
     @Test
