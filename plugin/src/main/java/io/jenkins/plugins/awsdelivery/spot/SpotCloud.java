@@ -137,7 +137,7 @@ public final class SpotCloud extends Cloud {
         return b.build();
     }
 
-    /** Splits a list written with spaces, commas or new lines. */
+    /** The labels this cloud's agents carry. */
     Set<LabelAtom> labelAtoms() {
         return Label.parse(labelString);
     }

@@ -18,8 +18,8 @@ import java.util.Random;
 
 /**
  * This project's engine, driven the way the Jenkins cloud drives it: a step every 10 seconds with the queue and the
- * agents; notices read by each agent from instance metadata (every 5 seconds, no AWS call); inbound agents connect
- * 5 to 15 seconds after boot. Each agent reports Jenkins' estimated remaining time of its builds. Under an
+ * agents, and one as soon as builds enter the queue; notices read by each agent from instance metadata (every 5
+ * seconds, no AWS call); inbound agents connect 5 to 15 seconds after boot. Each agent reports Jenkins' estimated remaining time of its builds. Under an
  * interruption warning, unless every build on the agent is expected to end at least 15 s before the instance goes,
  * the agent is removed at once and its builds rerun on the replacement, as the Jenkins cloud does.
  */
@@ -32,9 +32,17 @@ final class EnginePolicy implements Simulation.Policy {
     private final Random random;
     private final Map<String, SimInstance> byId = new HashMap<>();
     private final List<SpotMarketModel.Notice> imds = new ArrayList<>();
+    /** False to leave Jenkins' estimates out of the reports (the engine then cannot count finishing work). */
+    private final boolean reportEstimates;
+    private long lastStep = -1;
 
     EnginePolicy(String name, Simulation sim, SpotFleetConfig config, long seed) {
+        this(name, sim, config, seed, true);
+    }
+
+    EnginePolicy(String name, Simulation sim, SpotFleetConfig config, long seed, boolean reportEstimates) {
         this.name = name;
+        this.reportEstimates = reportEstimates;
         this.sim = sim;
         this.random = new Random(seed);
         this.api = new SimulatedFleetApi(sim.market, sim.clock, sim.boot, this::launched, this::terminated);
@@ -56,8 +64,21 @@ final class EnginePolicy implements Simulation.Policy {
         return name;
     }
 
+    /**
+     * The Jenkins cloud asks for a provisioning review when a build it serves becomes buildable (a queue listener
+     * calling {@code NodeProvisioner#suggestReviewNow}, at most once a second): a step now, unless one ran this
+     * second.
+     */
+    @Override
+    public void onQueued(long now) {
+        if (lastStep != now) {
+            tick(now);
+        }
+    }
+
     @Override
     public void tick(long now) {
+        lastStep = now;
         deliverNotices(now);
         List<AgentReport> reports = new ArrayList<>();
         for (SimInstance i : sim.instances) {
@@ -65,7 +86,7 @@ final class EnginePolicy implements Simulation.Policy {
                 List<Duration> remaining = new ArrayList<>();
                 for (SimBuild b : i.running) {
                     long eta = b.estimatedRemaining(now);
-                    if (eta > 0) {
+                    if (eta > 0 && reportEstimates) {
                         remaining.add(Duration.ofSeconds(eta));
                     }
                 }

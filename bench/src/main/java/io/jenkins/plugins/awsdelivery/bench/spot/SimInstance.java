@@ -4,6 +4,7 @@ import io.jenkins.plugins.awsdelivery.core.spot.Market;
 import io.jenkins.plugins.awsdelivery.core.spot.Pool;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 /** One modelled EC2 instance and the Jenkins agent on it. */
 final class SimInstance {
@@ -24,10 +25,15 @@ final class SimInstance {
     /** The target-capacity model's termination of an idle agent, one cycle after choosing it. */
     long scaleInAt = -1;
     long idleSince;
+    /** When EC2 reclaims it for background reasons (Spot only), drawn at launch. */
+    long backgroundReclaimAt = Long.MAX_VALUE;
+    /** This instance's own random stream (its notices). */
+    final Random random;
     final List<SimBuild> running = new ArrayList<>();
 
     SimInstance(String id, Pool pool, Market market, long launchedAt, long bootedAt, double pricePerHour,
-                int executors) {
+                int executors, Random random) {
+        this.random = random;
         this.id = id;
         this.pool = pool;
         this.market = market;

@@ -8,7 +8,6 @@ import io.jenkins.plugins.awsdelivery.core.spot.SpotFleetConfig;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,26 +57,15 @@ final class SimulatedFleetApi implements FleetApi {
         java.util.Set<Pool> failed = new java.util.HashSet<>();
         boolean priceAware = request.config().allocationStrategy() != AllocationStrategy.CAPACITY_OPTIMIZED;
         for (int n = 0; n < request.spotUnits(); n++) {
-            List<Pool> open = new ArrayList<>();
             for (Pool p : request.pools()) {
-                if (market.free(p) <= 0) {
-                    if (failed.add(p)) {
-                        errors.add(new PoolError(Optional.of(p), Market.SPOT, "InsufficientInstanceCapacity",
-                                "There is no Spot capacity available that matches your request."));
-                    }
-                } else {
-                    open.add(p);
+                if (market.free(p) <= 0 && failed.add(p)) {
+                    errors.add(new PoolError(Optional.of(p), Market.SPOT, "InsufficientInstanceCapacity",
+                            "There is no Spot capacity available that matches your request."));
                 }
             }
-            if (open.isEmpty()) {
+            Pool pick = market.pick(request.pools(), priceAware);
+            if (pick == null) {
                 break;
-            }
-            // capacity-optimized: the deepest pool. price-capacity-optimized: the cheapest of the deeper half.
-            open.sort(Comparator.comparingInt((Pool p) -> market.free(p)).reversed());
-            Pool pick = open.get(0);
-            if (priceAware) {
-                pick = open.subList(0, (open.size() + 1) / 2).stream()
-                        .min(Comparator.comparingDouble(market::spotPrice)).orElse(pick);
             }
             register(market.launch(pick, Market.SPOT, clock.now(), executors, boot.seconds()), out);
         }

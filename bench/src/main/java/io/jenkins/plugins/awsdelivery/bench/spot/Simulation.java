@@ -45,6 +45,10 @@ final class Simulation {
         /** Every 10 simulated seconds. */
         void tick(long now);
 
+        /** Builds entered the queue this second (new, or rerun after an interruption); after the 10-second tick. */
+        default void onQueued(long now) {
+        }
+
         /** EC2 sends an instance a rebalance recommendation or an interruption warning. */
         void onNotice(SpotMarketModel.Notice notice, long now);
 
@@ -54,7 +58,7 @@ final class Simulation {
 
     /** What a week produced. */
     record Result(String workload, String policy, long builds, long p50Wait, long p95Wait, double cost,
-                  double idleAgentHours, long buildsInterrupted, long reruns, long lost, double ec2CallsPerDay,
+                  double idleAgentHours, long buildsInterrupted, long reruns, long lost, double apiCallsPerDay,
                   Map<String, Long> calls, long peakAgents, long spotInterruptions, double agentHours,
                   long launches, long[] sortedWaits) {
 
@@ -71,7 +75,7 @@ final class Simulation {
                     percentile(waits, 50), percentile(waits, 95), sum(weeks, Result::cost) / n,
                     sum(weeks, Result::idleAgentHours) / n, Math.round(sum(weeks, Result::buildsInterrupted) / n),
                     Math.round(sum(weeks, Result::reruns) / n), Math.round(sum(weeks, Result::lost)),
-                    sum(weeks, Result::ec2CallsPerDay) / n, calls,
+                    sum(weeks, Result::apiCallsPerDay) / n, calls,
                     weeks.stream().mapToLong(Result::peakAgents).max().orElse(0),
                     Math.round(sum(weeks, Result::spotInterruptions) / n), sum(weeks, Result::agentHours) / n,
                     Math.round(sum(weeks, Result::launches) / n), waits);
@@ -103,6 +107,8 @@ final class Simulation {
     private long lost;
     private long peak;
     private long instanceSeconds;
+    /** Set when a build enters the queue; the policy hears of it once per second. */
+    private boolean queuedNow;
     private final Set<String> launched = new HashSet<>();
 
     Simulation(Workload workload, long seed) {
@@ -133,6 +139,7 @@ final class Simulation {
                 SimBuild b = new SimBuild(next, t, a[1], a[2]);
                 builds.add(b);
                 queue.add(b);
+                queuedNow = true;
                 next++;
             }
             final long now = t;
@@ -154,6 +161,10 @@ final class Simulation {
             }
             if (t % 10 == 0) {
                 policy.tick(t);
+            }
+            if (queuedNow) {
+                queuedNow = false;
+                policy.onQueued(t);
             }
             assign(t);
             peak = Math.max(peak, instances.size());
@@ -236,6 +247,7 @@ final class Simulation {
         b.queuedAt = now;
         b.startedAt = -1;
         queue.addFirst(b);
+        queuedNow = true;
     }
 
     /** The instance is gone: builds on it are interrupted. */

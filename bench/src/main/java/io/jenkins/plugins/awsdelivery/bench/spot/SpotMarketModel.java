@@ -50,7 +50,9 @@ final class SpotMarketModel {
     }
 
     private final Workload.MarketConditions conditions;
+    /** Pools, droughts and crunches: drawn from their own stream, so they are the same whatever a policy runs. */
     private final Random random;
+    private final long seed;
     final Map<Pool, PoolModel> pools = new LinkedHashMap<>();
     final List<SimInstance> instances = new ArrayList<>();
     private final List<Notice> pending = new ArrayList<>();
@@ -59,6 +61,7 @@ final class SpotMarketModel {
 
     SpotMarketModel(Workload.MarketConditions conditions, long seed) {
         this.conditions = conditions;
+        this.seed = seed;
         this.random = new Random(seed);
         OnDemandPrices od = new OnDemandPrices(Map.of());
         for (String type : TYPES) {
@@ -80,8 +83,13 @@ final class SpotMarketModel {
         if (market == Market.SPOT) {
             m.used++;
         }
-        SimInstance i = new SimInstance(String.format("i-%017x", nextId++), pool, market, now, now + bootSeconds,
-                market == Market.SPOT ? m.spotPrice : m.onDemandPrice, executors);
+        int n = nextId++;
+        SimInstance i = new SimInstance(String.format("i-%017x", n), pool, market, now, now + bootSeconds,
+                market == Market.SPOT ? m.spotPrice : m.onDemandPrice, executors, new Random(seed * 7919 + n));
+        // Background reclaims: exponential with the market's rate per instance-hour, from the instance's own
+        // stream (how many instances a policy runs does not change the pools' events).
+        double rate = conditions.interruptionsPerInstanceHour() / 3600.0;
+        i.backgroundReclaimAt = now + (long) (-Math.log(1 - i.random.nextDouble()) / rate);
         instances.add(i);
         return i;
     }
@@ -115,14 +123,15 @@ final class SpotMarketModel {
             int duration = 3600 + random.nextInt(3600);
             all.subList(2, all.size()).forEach(p -> dry(p, now, duration));
         }
-        double perSecondInterruption = conditions.interruptionsPerInstanceHour() / 3600.0;
         for (SimInstance i : instances) {
-            if (i.alive && i.market == Market.SPOT && i.terminatesAt < 0
-                    && random.nextDouble() < perSecondInterruption) {
+            if (i.alive && i.market == Market.SPOT && i.terminatesAt < 0 && now >= i.backgroundReclaimAt) {
                 interrupt(i, now);
             }
         }
         for (PoolModel p : pools.values()) {
+            if (p.used <= p.capacity) {
+                continue; // nothing to reclaim (and no need to count what is already scheduled)
+            }
             int over = p.used - p.capacity - scheduledIn(p);
             for (SimInstance i : instances) {
                 if (over <= 0) {
@@ -164,12 +173,35 @@ final class SpotMarketModel {
     private void interrupt(SimInstance i, long now) {
         interruptedInstances++;
         long warning = now;
-        if (random.nextDouble() < 0.7) {
+        if (i.random.nextDouble() < 0.7) {
             pending.add(new Notice(now, i, false));
-            warning = now + 120 + random.nextInt(480);
+            warning = now + 120 + i.random.nextInt(480);
         }
         pending.add(new Notice(warning, i, true));
         i.terminatesAt = warning + 120;
+    }
+
+    /**
+     * The pool EC2 picks among those given that have free capacity: capacity-optimized takes the deepest;
+     * price-capacity-optimized the cheapest of the deeper half. Null when none has capacity.
+     */
+    Pool pick(List<Pool> candidates, boolean priceAware) {
+        List<Pool> open = new ArrayList<>();
+        for (Pool p : candidates) {
+            if (free(p) > 0) {
+                open.add(p);
+            }
+        }
+        if (open.isEmpty()) {
+            return null;
+        }
+        open.sort(java.util.Comparator.comparingInt((Pool p) -> free(p)).reversed());
+        Pool pick = open.get(0);
+        if (priceAware) {
+            pick = open.subList(0, (open.size() + 1) / 2).stream()
+                    .min(java.util.Comparator.comparingDouble(this::spotPrice)).orElse(pick);
+        }
+        return pick;
     }
 
     double spotPrice(Pool pool) {

@@ -2,27 +2,32 @@ package io.jenkins.plugins.awsdelivery.bench.spot;
 
 import io.jenkins.plugins.awsdelivery.core.spot.Market;
 import io.jenkins.plugins.awsdelivery.core.spot.Pool;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 
 /**
- * A model of the target-capacity approach: one EC2 Fleet of type maintain (the same 18 pools, capacity-optimized)
- * whose target the plugin raises to cover the queue and lowers when it removes an idle agent.
+ * A model of the target-capacity approach as the documented setup runs it: the EC2 Fleet plugin over one Auto
+ * Scaling group (the same 18 pools, capacity-optimized, no on-demand fallback), whose desired capacity the plugin
+ * raises to cover the queue and lowers when it removes an idle agent.
  *
  * <ul>
- *   <li>Every 10 s the plugin reads the fleet's state: DescribeFleets, DescribeFleetInstances and DescribeInstances
- *       (3 calls); it raises the target with ModifyFleet when Jenkins' provisioning strategy asks for capacity
- *       (by default Jenkins' own {@code NodeProvisioner.StandardStrategyImpl}, as in the documented setup, which
- *       does not turn the plugin's No Delay Provision option on; {@link Variant#NO_DELAY} turns it on); it removes
- *       an idle agent with ModifyFleet and
- *       TerminateInstances one cycle later, while Jenkins can still give that agent a build (the race).</li>
- *   <li>EC2 fulfils the target every 30 s from pools with free capacity; when none has any it waits (no
- *       on-demand fallback).</li>
- *   <li>A new instance becomes an agent at the first cycle after it has booted, and connects over SSH 20 to 40 s
+ *   <li>Every 10 s the plugin reads the group (DescribeAutoScalingGroups, and DescribeInstances when it has
+ *       instances). It raises the desired capacity (UpdateAutoScalingGroup) when Jenkins' provisioning strategy
+ *       asks for capacity: by default Jenkins' own {@code NodeProvisioner.StandardStrategyImpl}, as in the
+ *       documented setup, which does not turn the plugin's No Delay Provision option on (off by default);
+ *       {@link Variant#NO_DELAY} turns it on.</li>
+ *   <li>The group launches what the desired capacity misses at once (by the next 10-second step) from pools with
+ *       free capacity, and tries again at every step while none has any.</li>
+ *   <li>A new instance becomes a Jenkins node at the plugin's first poll after its launch (it has an address
+ *       while still pending); the SSH launcher retries until the instance has booted and connects 5 to 25 s
  *       later.</li>
+ *   <li>An agent idle for the idle timeout is taken offline at once (no new builds) and terminated at the next
+ *       poll (SetInstanceProtection, TerminateInstanceInAutoScalingGroup, UpdateAutoScalingGroup).</li>
  *   <li>Interruption notices are not read: an agent is seen only when it disappears, its builds are rerun from the
- *       start, and the fleet replaces the capacity at its next evaluation.</li>
+ *       start, and the group replaces the capacity at once.</li>
  * </ul>
  */
 final class TargetCapacityPolicy implements Simulation.Policy {
@@ -43,18 +48,21 @@ final class TargetCapacityPolicy implements Simulation.Policy {
 
     /** Which version of the approach. */
     enum Variant {
-        /**
-         * The documented setup: Jenkins' default provisioning strategy decides when to raise the target (the
-         * plugin's "No Delay Provision" option is off by default and the setup does not turn it on).
-         */
-        JENKINS_DEFAULT("target-capacity model"),
-        /** Provisioning as soon as the queue exceeds the capacity (the plugin's "No Delay Provision" option on). */
-        NO_DELAY("target-capacity, No Delay Provision on");
+        /** The documented setup: Jenkins' default provisioning strategy decides when to raise the target. */
+        JENKINS_DEFAULT("target-capacity model", false),
+        /** The plugin's No Delay Provision option on: the target follows the queue at once. */
+        NO_DELAY("target-capacity, No Delay Provision on", false),
+        /** As NO_DELAY, but an agent is ready 2 to 5 minutes after launch, the documented setup's own figure. */
+        DOCUMENTED_LATENCY("target-capacity, No Delay, agents ready 2-5 min", false),
+        /** The documented setup with the group's Spot allocation set to price-capacity-optimized. */
+        PRICE_CAPACITY("target-capacity, price-capacity-optimized", true);
 
         final String label;
+        final boolean priceAware;
 
-        Variant(String label) {
+        Variant(String label, boolean priceAware) {
             this.label = label;
+            this.priceAware = priceAware;
         }
     }
 
@@ -68,8 +76,8 @@ final class TargetCapacityPolicy implements Simulation.Policy {
         this.random = new Random(seed);
     }
 
-    private void count(String op, int n) {
-        calls.merge("Ec2." + op, (long) n, Long::sum);
+    private void count(String op) {
+        calls.merge(op, 1L, Long::sum);
     }
 
     @Override
@@ -79,39 +87,45 @@ final class TargetCapacityPolicy implements Simulation.Policy {
 
     @Override
     public void tick(long now) {
-        count("DescribeFleets", 1);
-        count("DescribeFleetInstances", 1);
-        count("DescribeInstances", 1);
+        count("AutoScaling.DescribeAutoScalingGroups");
+        if (!sim.instances.isEmpty()) {
+            count("Ec2.DescribeInstances");
+        }
         int busy = 0;
         for (SimInstance i : sim.instances) {
             busy += i.running.size();
-            if (i.connectedAt < 0 && i.bootedAt <= now) {
-                sim.connectAt(i, now + 20 + random.nextInt(21));
+            if (i.connectedAt < 0 && variant == Variant.DOCUMENTED_LATENCY) {
+                // "it takes roughly two to five minutes for new EC2 Spot Instances to start processing"
+                sim.connectAt(i, i.launchedAt + 120 + random.nextInt(181));
+            } else if (i.connectedAt < 0) {
+                // A node from this poll on; SSH connects once the instance has booted.
+                sim.connectAt(i, Math.max(now, i.bootedAt) + 5 + random.nextInt(21));
             }
         }
-        if (variant == Variant.JENKINS_DEFAULT) {
-            standardStrategy(now, busy);
-        } else {
+        if (variant == Variant.NO_DELAY || variant == Variant.DOCUMENTED_LATENCY) {
             int needed = (int) Math.ceil((busy + sim.queue.size()) / (double) executors);
             if (needed > target && target < max) {
                 target = Math.min(max, needed);
-                count("ModifyFleet", 1);
+                count("AutoScaling.UpdateAutoScalingGroup");
             }
+        } else {
+            standardStrategy(now, busy);
         }
         if (sim.queue.isEmpty()) {
             for (SimInstance i : sim.instances) {
                 if (i.scaleInAt < 0 && i.connected(now) && i.running.isEmpty() && now - i.idleSince >= idleTimeout
                         && now - i.connectedAt >= idleTimeout) {
+                    // The retention strategy takes the agent offline, then the next poll terminates it.
+                    i.acceptingWork = false;
                     i.scaleInAt = now + 10;
                     target = Math.max(0, target - 1);
-                    count("ModifyFleet", 1);
-                    count("TerminateInstances", 1);
+                    count("AutoScaling.UpdateAutoScalingGroup");
+                    count("AutoScaling.SetInstanceProtection");
+                    count("AutoScaling.TerminateInstanceInAutoScalingGroup");
                 }
             }
         }
-        if (now % 30 == 0) {
-            fulfil(now);
-        }
+        fulfil(now);
     }
 
     /**
@@ -161,29 +175,21 @@ final class TargetCapacityPolicy implements Simulation.Policy {
             int instances = (int) Math.ceil(workload / (double) executors);
             if (instances > 0 && target < max) {
                 target = Math.min(max, target + instances);
-                count("ModifyFleet", 1);
+                count("AutoScaling.UpdateAutoScalingGroup");
             }
         }
     }
 
-    /** EC2's side of a maintain fleet: launch what the target misses from pools that have capacity. */
+    /** The group's side: launch what the desired capacity misses from pools that have capacity. */
     private void fulfil(long now) {
         long alive = sim.instances.stream().filter(i -> i.scaleInAt < 0).count();
+        List<Pool> pools = new ArrayList<>(sim.market.pools.keySet());
         for (long missing = target - alive; missing > 0; missing--) {
-            Pool best = null;
-            int bestFree = 0;
-            for (Pool p : sim.market.pools.keySet()) {
-                int free = sim.market.free(p);
-                if (free > bestFree) {
-                    best = p;
-                    bestFree = free;
-                }
-            }
-            if (best == null) {
+            Pool pick = sim.market.pick(pools, variant.priceAware);
+            if (pick == null) {
                 return;
             }
-            SimInstance i = sim.market.launch(best, Market.SPOT, now, executors, sim.boot.seconds());
-            sim.instances.add(i);
+            sim.instances.add(sim.market.launch(pick, Market.SPOT, now, executors, sim.boot.seconds()));
         }
     }
 

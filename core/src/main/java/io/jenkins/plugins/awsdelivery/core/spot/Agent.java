@@ -23,7 +23,7 @@ public final class Agent implements Serializable {
     private InterruptionNotice notice;
     private Instant retiringSince;
     /** When busy executors are expected to be free (epoch milliseconds), from the last report's estimates. */
-    private long[] expectedFreeAt = new long[0];
+    private transient long[] expectedFreeAt = new long[0];
 
     Agent(String instanceId, Pool pool, Market market, Instant launchedAt, int executors, boolean adopted) {
         this.instanceId = instanceId;
@@ -72,17 +72,20 @@ public final class Agent implements Serializable {
     }
 
     /**
-     * How many busy executors are expected to be free by {@code by}, from the estimates of the last report. Only an
-     * agent taking work counts: an executor freed on an agent under notice or retiring gets no new work.
+     * How many busy executors are expected to be free after {@code now} and by {@code by}, from the estimates of the
+     * last report. Only an agent taking work counts: an executor freed on an agent under notice, retiring or not
+     * connected yet gets no new work. An expected end already past is work overrunning its estimate (or a report
+     * that stopped coming): it does not count.
      */
-    int freeingBy(Instant by) {
+    int freeingBy(Instant now, Instant by) {
         if (!acceptingWork() || expectedFreeAt == null) {
             return 0;
         }
+        long from = now.toEpochMilli();
         long limit = by.toEpochMilli();
         int n = 0;
         for (long t : expectedFreeAt) {
-            if (t <= limit) {
+            if (t > from && t <= limit) {
                 n++;
             }
         }
@@ -109,6 +112,11 @@ public final class Agent implements Serializable {
     /** True while the agent should be given new work. */
     public boolean acceptingWork() {
         return state == AgentState.ONLINE;
+    }
+
+    /** True while the agent drains under a rebalance recommendation only (no interruption warning yet). */
+    boolean rebalancing() {
+        return state == AgentState.DRAINING && notice != null && notice.kind() == NoticeKind.REBALANCE;
     }
 
     /** True while the agent counts toward capacity the planner can rely on. */

@@ -17,7 +17,10 @@ import java.util.List;
  *       seen so far): the queued work will take the executor it frees sooner than a new agent, so launching for
  *       it would only add an idle agent. Work past its estimate, or without one, is not counted.</li>
  *   <li>Agents under notice or retiring do not count: work queued behind them gets a replacement.</li>
- *   <li>Never above the maximum (counting every agent that provides capacity), never below the minimum.</li>
+ *   <li>Never above the maximum, never below the minimum. Toward the maximum count the agents that provide
+ *       capacity and those draining under a rebalance recommendation (they may run their builds for a long
+ *       time); an agent under an interruption warning does not (it is gone within two minutes), so its
+ *       replacement can start at once.</li>
  *   <li>Only agents idle for the idle timeout retire, on-demand ones first, never a busy one, and never while
  *       the queue needs their executors.</li>
  * </ul>
@@ -48,7 +51,11 @@ public final class FleetPlanner {
         int freeExecutors = 0;
         int activeUnits = 0;
         int activeOnDemandUnits = 0;
+        int rebalancingUnits = 0;
         for (Agent a : agents) {
+            if (a.rebalancing()) {
+                rebalancingUnits += Math.max(1, a.executors() / perAgent);
+            }
             if (a.providesCapacity()) {
                 int units = Math.max(1, a.executors() / perAgent);
                 activeUnits += units;
@@ -56,13 +63,13 @@ public final class FleetPlanner {
                     activeOnDemandUnits += units;
                 }
                 freeExecutors += Math.max(0, a.executors() - a.busyExecutors());
-                finishing += a.freeingBy(soon);
+                finishing += a.freeingBy(now, soon);
             }
         }
         int missingExecutors = queued - freeExecutors - finishing;
         int wanted = missingExecutors > 0 ? ceilDiv(missingExecutors, perAgent) : 0;
         wanted = Math.max(wanted, config.minAgents() - activeUnits);
-        int room = config.maxAgents() - activeUnits;
+        int room = config.maxAgents() - activeUnits - rebalancingUnits;
         int launch = Math.max(0, Math.min(wanted, room));
         int onDemand = Math.min(launch, Math.max(0, config.onDemandBase() - activeOnDemandUnits));
         String reason;

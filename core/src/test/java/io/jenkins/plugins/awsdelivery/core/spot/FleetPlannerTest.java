@@ -41,19 +41,54 @@ class FleetPlannerTest {
     void executorsFreeingWithinTheLeadTimeCountAsFree() {
         Agent a = agent("i-1", Market.SPOT, AgentState.ONLINE, 0, Duration.ZERO);
         a.report(new AgentReport("i-1", true, 2, List.of(Duration.ofSeconds(30), Duration.ofMinutes(10))), now);
+        Duration lead = Duration.ofSeconds(90);
 
-        FleetPlanner.Plan one = planner.plan(config(0, 10, 0), Demand.of("linux", 1), List.of(a), now,
-                Duration.ofSeconds(90));
-        FleetPlanner.Plan two = planner.plan(config(0, 10, 0), Demand.of("linux", 2), List.of(a), now,
-                Duration.ofSeconds(90));
+        FleetPlanner.Plan one = planner.plan(config(0, 10, 0), Demand.of("linux", 1), List.of(a), now, lead);
+        FleetPlanner.Plan three = planner.plan(config(0, 10, 0), Demand.of("linux", 3), List.of(a), now, lead);
+        FleetPlanner.Plan four = planner.plan(config(0, 10, 0), Demand.of("linux", 4), List.of(a), now, lead);
         FleetPlanner.Plan later = planner.plan(config(0, 10, 0), Demand.of("linux", 1), List.of(a),
                 now.plusSeconds(5), Duration.ofSeconds(20));
 
         assertThat(one.launchUnits()).isZero();
         assertThat(one.reason()).contains("1 executor(s) expected to finish within 90 s");
-        assertThat(two.launchUnits()).as("only one of the two ends in time").isEqualTo(1);
-        assertThat(two.reason()).contains("1 finishing within 90 s");
+        assertThat(three.launchUnits()).as("3 queued - 1 finishing = 2 executors = 1 agent").isEqualTo(1);
+        assertThat(four.launchUnits()).as("4 queued - 1 finishing = 3 executors = 2 agents").isEqualTo(2);
+        assertThat(four.reason()).contains("1 finishing within 90 s");
         assertThat(later.launchUnits()).as("5 s after the report the build has 25 s to go; a new agent takes 20 s")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void anExpectedEndAlreadyPastDoesNotCount() {
+        Agent a = agent("i-1", Market.SPOT, AgentState.ONLINE, 0, Duration.ZERO);
+        a.report(new AgentReport("i-1", true, 2, List.of(Duration.ofSeconds(30), Duration.ofSeconds(40))),
+                now.minusSeconds(60));
+
+        FleetPlanner.Plan plan = planner.plan(config(0, 10, 0), Demand.of("linux", 1), List.of(a), now,
+                Duration.ofSeconds(90));
+
+        assertThat(plan.launchUnits()).as("both builds overran what the last report said: no executor in sight")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void neverMoreFinishingThanBusyExecutorsNorOnAnAgentNotTakingWork() {
+        Agent online = agent("i-1", Market.SPOT, AgentState.ONLINE, 0, Duration.ZERO);
+        online.report(new AgentReport("i-1", true, 1, List.of(Duration.ofSeconds(10), Duration.ofSeconds(10))),
+                now);
+        Agent launching = new Agent("i-2", new Pool("m5.large", "subnet-0aaaaaaaaaaaaaaa1"), Market.SPOT, now, 2,
+                false);
+        launching.report(new AgentReport("i-2", false, 2, List.of(Duration.ofSeconds(10), Duration.ofSeconds(10))),
+                now);
+
+        FleetPlanner.Plan onlineOnly = planner.plan(config(0, 10, 0), Demand.of("linux", 3), List.of(online), now,
+                Duration.ofSeconds(90));
+        FleetPlanner.Plan withLaunching = planner.plan(config(0, 10, 0), Demand.of("linux", 2), List.of(launching),
+                now, Duration.ofSeconds(90));
+
+        assertThat(onlineOnly.launchUnits()).as("1 free + 1 finishing (not 2) for 3 queued").isEqualTo(1);
+        assertThat(launching.state()).isEqualTo(AgentState.LAUNCHING);
+        assertThat(withLaunching.launchUnits()).as("an agent not connected yet frees nothing for the queue")
                 .isEqualTo(1);
     }
 
@@ -65,6 +100,25 @@ class FleetPlannerTest {
 
         assertThat(planner.plan(config(0, 10, 0), Demand.of("linux", 2), List.of(a), now, Duration.ofSeconds(90))
                 .launchUnits()).isEqualTo(1);
+    }
+
+    @Test
+    void atTheMaximumAnAgentUnderRebalanceStillCountsButOneUnderWarningDoesNot() {
+        Agent rebalancing = agent("i-1", Market.SPOT, AgentState.ONLINE, 2, Duration.ZERO);
+        rebalancing.notice(new InterruptionNotice("i-1", NoticeKind.REBALANCE, "", now, "imds"));
+        rebalancing.state(AgentState.DRAINING);
+        Agent warned = agent("i-2", Market.SPOT, AgentState.ONLINE, 2, Duration.ZERO);
+        warned.notice(new InterruptionNotice("i-2", NoticeKind.INTERRUPTION, "terminate", now.plusSeconds(120),
+                "imds"));
+        warned.state(AgentState.DRAINING);
+        Agent busy = agent("i-3", Market.SPOT, AgentState.ONLINE, 2, Duration.ZERO);
+
+        FleetPlanner.Plan plan = planner.plan(config(0, 3, 0), Demand.of("linux", 6), List.of(rebalancing, warned,
+                busy), now);
+
+        assertThat(plan.launchUnits()).as("max 3: the busy agent and the rebalancing one leave room for one")
+                .isEqualTo(1);
+        assertThat(plan.reason()).contains("capped at the maximum of 3");
     }
 
     @Test

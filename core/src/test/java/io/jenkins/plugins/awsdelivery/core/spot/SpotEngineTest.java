@@ -103,6 +103,7 @@ class SpotEngineTest {
     @Test
     void workAboutToEndHoldsBackALaunchButWorkPastItsEstimateDoesNot() {
         SpotEngine engine = engine(config().build());
+        assertThat(engine.leadTime()).as("before any agent has connected").isEqualTo(Duration.ofSeconds(90));
         engine.step(Demand.of("linux", 2), List.of());
         String id = engine.agents().get(0).instanceId();
         clock.advance(Duration.ofSeconds(70));
@@ -115,15 +116,41 @@ class SpotEngineTest {
         assertThat(finishing.launched()).as("a build ends in 40 s, a new agent takes 70 s").isEmpty();
         assertThat(finishing.plan()).contains("expected to finish within 70 s");
 
-        EngineStep slow = engine.step(Demand.of("linux", 1),
-                List.of(new AgentReport(id, true, 2, List.of(Duration.ofMinutes(3), Duration.ofMinutes(20)))));
-        assertThat(slow.launched()).as("both builds end after a new agent would connect").hasSize(1);
+        clock.advance(Duration.ofSeconds(50));
+        EngineStep stale = engine.step(Demand.of("linux", 1), List.of());
+        assertThat(stale.launched()).as("no new report, and the expected end is 10 s past").hasSize(1);
 
         EngineStep overdue = engine.step(Demand.of("linux", 3),
                 List.of(new AgentReport(id, true, 2, List.of())));
         assertThat(overdue.launched()).as("builds past their estimate report none: 3 queued - 2 launching")
                 .hasSize(1);
-        assertThat(ec2.running()).hasSize(3);
+
+        EngineStep slow = engine.step(Demand.of("linux", 5),
+                List.of(new AgentReport(id, true, 2, List.of(Duration.ofMinutes(3), Duration.ofMinutes(20)))));
+        assertThat(slow.launched()).as("both builds end after a new agent would connect: 5 - 4 launching")
+                .hasSize(1);
+        assertThat(ec2.running()).hasSize(4);
+    }
+
+    @Test
+    void leadTimeIsTheLowerMedianOfLaunchLatencies() {
+        SpotEngine engine = engine(config().build());
+        engine.step(Demand.of("linux", 4), List.of());
+        List<String> ids = engine.agents().stream().map(Agent::instanceId).toList();
+        clock.advance(Duration.ofSeconds(60));
+        engine.step(Demand.none(), List.of(new AgentReport(ids.get(0), true, 0)));
+        clock.advance(Duration.ofSeconds(40));
+        engine.step(Demand.none(), List.of(new AgentReport(ids.get(1), true, 0)));
+        assertThat(engine.leadTime()).as("60 s and 100 s: the lower of the two").isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void leadTimeIsCappedAtFiveMinutes() {
+        SpotEngine slow = engine(config().build());
+        slow.step(Demand.of("linux", 1), List.of());
+        clock.advance(Duration.ofMinutes(7));
+        slow.step(Demand.none(), List.of(new AgentReport(slow.agents().get(0).instanceId(), true, 0)));
+        assertThat(slow.leadTime()).isEqualTo(Duration.ofMinutes(5));
     }
 
     @Test
