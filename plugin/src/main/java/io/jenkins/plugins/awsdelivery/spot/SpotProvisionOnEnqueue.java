@@ -7,12 +7,14 @@ import hudson.model.queue.QueueListener;
 import hudson.slaves.Cloud;
 import hudson.slaves.NodeProvisioner;
 import jenkins.model.Jenkins;
+import jenkins.util.Timer;
 
 /**
  * Asks Jenkins to review provisioning as soon as work a Spot cloud serves becomes buildable, instead of at the
- * next periodic review (every 10 seconds): the launch starts within about a second of the build entering the
- * queue. {@link NodeProvisioner#suggestReviewNow()} runs at most one review a second, and the engine counts
- * what is already launching, so a burst of builds still launches once for all of them.
+ * next periodic review (every 10 seconds). Jenkins calls this listener inside queue maintenance, before the queue's
+ * snapshot includes the new item, and a review reads that snapshot: the request is therefore made from another
+ * thread once queue maintenance has ended. {@link NodeProvisioner#suggestReviewNow()} runs at most one review a
+ * second, and the engine counts what is already launching, so a burst of builds still launches once for all.
  */
 @Extension
 public final class SpotProvisionOnEnqueue extends QueueListener {
@@ -25,7 +27,10 @@ public final class SpotProvisionOnEnqueue extends QueueListener {
         for (Cloud c : jenkins.clouds) {
             if (c instanceof SpotCloud spot && spot.canProvision(state)) {
                 NodeProvisioner provisioner = label == null ? jenkins.unlabeledNodeProvisioner : label.nodeProvisioner;
-                provisioner.suggestReviewNow();
+                Timer.get().submit(() -> {
+                    Queue.withLock(() -> { }); // queue maintenance, and its snapshot update, are over
+                    provisioner.suggestReviewNow();
+                });
                 return;
             }
         }

@@ -72,14 +72,19 @@ final class EnginePolicy implements Simulation.Policy {
     @Override
     public void onQueued(long now) {
         if (lastStep != now) {
-            tick(now);
+            step(now);
         }
     }
 
+    /** The cloud's periodic maintenance: notices read from instance metadata are applied, then a step. */
     @Override
     public void tick(long now) {
-        lastStep = now;
         deliverNotices(now);
+        step(now);
+    }
+
+    private void step(long now) {
+        lastStep = now;
         List<AgentReport> reports = new ArrayList<>();
         for (SimInstance i : sim.instances) {
             if (byId.containsKey(i.id)) {

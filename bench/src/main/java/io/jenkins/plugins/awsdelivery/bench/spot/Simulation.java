@@ -1,5 +1,6 @@
 package io.jenkins.plugins.awsdelivery.bench.spot;
 
+import io.jenkins.plugins.awsdelivery.core.spot.Market;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,7 +61,7 @@ final class Simulation {
     record Result(String workload, String policy, long builds, long p50Wait, long p95Wait, double cost,
                   double idleAgentHours, long buildsInterrupted, long reruns, long lost, double apiCallsPerDay,
                   Map<String, Long> calls, long peakAgents, long spotInterruptions, double agentHours,
-                  long launches, long[] sortedWaits) {
+                  long launches, double onDemandHours, long[] sortedWaits) {
 
         /** Several weeks of one workload under one policy as one result: waits pooled, the rest per week. */
         static Result mean(List<Result> weeks) {
@@ -78,7 +79,7 @@ final class Simulation {
                     sum(weeks, Result::apiCallsPerDay) / n, calls,
                     weeks.stream().mapToLong(Result::peakAgents).max().orElse(0),
                     Math.round(sum(weeks, Result::spotInterruptions) / n), sum(weeks, Result::agentHours) / n,
-                    Math.round(sum(weeks, Result::launches) / n), waits);
+                    Math.round(sum(weeks, Result::launches) / n), sum(weeks, Result::onDemandHours) / n, waits);
         }
 
         private static double sum(List<Result> weeks, ToDoubleFunction<Result> f) {
@@ -107,6 +108,7 @@ final class Simulation {
     private long lost;
     private long peak;
     private long instanceSeconds;
+    private long onDemandSeconds;
     /** Set when a build enters the queue; the policy hears of it once per second. */
     private boolean queuedNow;
     private final Set<String> launched = new HashSet<>();
@@ -171,6 +173,9 @@ final class Simulation {
             for (SimInstance i : instances) {
                 cost += i.pricePerHour / 3600.0;
                 instanceSeconds++;
+                if (i.market == Market.ON_DEMAND) {
+                    onDemandSeconds++;
+                }
                 launched.add(i.id);
                 if (i.connected(t) && i.running.isEmpty()) {
                     idleSeconds++;
@@ -187,8 +192,8 @@ final class Simulation {
         long total = calls.values().stream().mapToLong(Long::longValue).sum();
         return new Result(workload.name(), policy.name(), builds.size(), percentile(sorted, 50),
                 percentile(sorted, 95), cost, idleSeconds / 3600.0, interruptedBuilds.size(), interruptedAttempts,
-                lost, total / 7.0, calls, peak, market.interruptedInstances, instanceSeconds / 3600.0,
-                launched.size(), sorted);
+                lost, total / ((Workload.WEEK + DRAIN) / 86_400.0), calls, peak, market.interruptedInstances, instanceSeconds / 3600.0,
+                launched.size(), onDemandSeconds / 3600.0, sorted);
     }
 
     /** Jenkins' queue: the oldest build goes to the first connected agent taking work with a free executor. */

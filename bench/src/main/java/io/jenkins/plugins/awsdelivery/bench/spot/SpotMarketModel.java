@@ -89,7 +89,8 @@ final class SpotMarketModel {
         // Background reclaims: exponential with the market's rate per instance-hour, from the instance's own
         // stream (how many instances a policy runs does not change the pools' events).
         double rate = conditions.interruptionsPerInstanceHour() / 3600.0;
-        i.backgroundReclaimAt = now + (long) (-Math.log(1 - i.random.nextDouble()) / rate);
+        i.backgroundReclaimAt = rate <= 0 ? Long.MAX_VALUE
+                : now + (long) (-Math.log(1 - i.random.nextDouble()) / rate);
         instances.add(i);
         return i;
     }

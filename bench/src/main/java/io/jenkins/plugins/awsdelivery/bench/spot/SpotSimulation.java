@@ -136,9 +136,9 @@ public final class SpotSimulation {
         for (Simulation.Result r : results) {
             if (!r.calls().isEmpty()) {
                 System.out.println(String.format(Locale.ROOT, "- %s, %s: %s; %d instances launched, peak %d, "
-                        + "%.0f instance-hours at %.4f USD/hour on average; Spot instances reclaimed by EC2 %d",
-                        r.workload(), r.policy(), r.calls(), r.launches(), r.peakAgents(), r.agentHours(),
-                        r.pricePerAgentHour(), r.spotInterruptions()));
+                        + "%.0f instance-hours (%.0f on demand) at %.4f USD/hour on average; Spot instances "
+                        + "reclaimed by EC2 %d", r.workload(), r.policy(), r.calls(), r.launches(), r.peakAgents(),
+                        r.agentHours(), r.onDemandHours(), r.pricePerAgentHour(), r.spotInterruptions()));
             }
         }
         System.out.println();

@@ -72,6 +72,20 @@ class FleetPlannerTest {
     }
 
     @Test
+    void anEndExactlyNowDoesNotCountAndOneExactlyAtTheLeadTimeDoes() {
+        Agent a = agent("i-1", Market.SPOT, AgentState.ONLINE, 0, Duration.ZERO);
+        a.report(new AgentReport("i-1", true, 2, List.of(Duration.ofSeconds(30), Duration.ofSeconds(120))),
+                now.minusSeconds(30));
+
+        FleetPlanner.Plan plan = planner.plan(config(0, 10, 0), Demand.of("linux", 3), List.of(a), now,
+                Duration.ofSeconds(90));
+
+        assertThat(plan.launchUnits()).as("the end due now is overdue; the one at now + 90 s counts: 3 - 1 = 2")
+                .isEqualTo(1);
+        assertThat(plan.reason()).contains("1 finishing within 90 s");
+    }
+
+    @Test
     void neverMoreFinishingThanBusyExecutorsNorOnAnAgentNotTakingWork() {
         Agent online = agent("i-1", Market.SPOT, AgentState.ONLINE, 0, Duration.ZERO);
         online.report(new AgentReport("i-1", true, 1, List.of(Duration.ofSeconds(10), Duration.ofSeconds(10))),
@@ -119,6 +133,23 @@ class FleetPlannerTest {
         assertThat(plan.launchUnits()).as("max 3: the busy agent and the rebalancing one leave room for one")
                 .isEqualTo(1);
         assertThat(plan.reason()).contains("capped at the maximum of 3");
+    }
+
+    @Test
+    void aRebalancingAgentCountsByItsWeightAndATerminatedOneNotAtAll() {
+        Agent heavy = new Agent("i-1", new Pool("m5.xlarge", "subnet-0aaaaaaaaaaaaaaa1"), Market.SPOT,
+                now.minusSeconds(600), 4, false);
+        heavy.report(new AgentReport("i-1", true, 4), now);
+        heavy.notice(new InterruptionNotice("i-1", NoticeKind.REBALANCE, "", now, "imds"));
+        heavy.state(AgentState.DRAINING);
+        Agent gone = agent("i-2", Market.SPOT, AgentState.ONLINE, 0, Duration.ZERO);
+        gone.notice(new InterruptionNotice("i-2", NoticeKind.REBALANCE, "", now, "imds"));
+        gone.state(AgentState.TERMINATED);
+
+        FleetPlanner.Plan plan = planner.plan(config(0, 3, 0), Demand.of("linux", 6), List.of(heavy, gone), now);
+
+        assertThat(plan.launchUnits()).as("max 3, the 4-executor agent weighs 2, the terminated one nothing")
+                .isEqualTo(1);
     }
 
     @Test
