@@ -25,6 +25,13 @@ class FleetPlannerTest {
         return a;
     }
 
+    /** An online agent with both executors busy, reported at {@code at} with the two builds' remaining times. */
+    private Agent busyBoth(String id, Instant at, Duration first, Duration second) {
+        Agent a = agent(id, Market.SPOT, AgentState.ONLINE, 0, Duration.ZERO);
+        a.report(new AgentReport(id, true, 2, List.of(first, second)), at);
+        return a;
+    }
+
     @Test
     void launchingCapacityCountsAgainstTheQueue() {
         List<Agent> agents = new ArrayList<>();
@@ -39,8 +46,7 @@ class FleetPlannerTest {
 
     @Test
     void executorsFreeingWithinTheLeadTimeCountAsFree() {
-        Agent a = agent("i-1", Market.SPOT, AgentState.ONLINE, 0, Duration.ZERO);
-        a.report(new AgentReport("i-1", true, 2, List.of(Duration.ofSeconds(30), Duration.ofMinutes(10))), now);
+        Agent a = busyBoth("i-1", now, Duration.ofSeconds(30), Duration.ofMinutes(10));
         Duration lead = Duration.ofSeconds(90);
 
         FleetPlanner.Plan one = planner.plan(config(0, 10, 0), Demand.of("linux", 1), List.of(a), now, lead);
@@ -60,9 +66,7 @@ class FleetPlannerTest {
 
     @Test
     void anExpectedEndAlreadyPastDoesNotCount() {
-        Agent a = agent("i-1", Market.SPOT, AgentState.ONLINE, 0, Duration.ZERO);
-        a.report(new AgentReport("i-1", true, 2, List.of(Duration.ofSeconds(30), Duration.ofSeconds(40))),
-                now.minusSeconds(60));
+        Agent a = busyBoth("i-1", now.minusSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(40));
 
         FleetPlanner.Plan plan = planner.plan(config(0, 10, 0), Demand.of("linux", 1), List.of(a), now,
                 Duration.ofSeconds(90));
@@ -73,9 +77,7 @@ class FleetPlannerTest {
 
     @Test
     void anEndExactlyNowDoesNotCountAndOneExactlyAtTheLeadTimeDoes() {
-        Agent a = agent("i-1", Market.SPOT, AgentState.ONLINE, 0, Duration.ZERO);
-        a.report(new AgentReport("i-1", true, 2, List.of(Duration.ofSeconds(30), Duration.ofSeconds(120))),
-                now.minusSeconds(30));
+        Agent a = busyBoth("i-1", now.minusSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(120));
 
         FleetPlanner.Plan plan = planner.plan(config(0, 10, 0), Demand.of("linux", 3), List.of(a), now,
                 Duration.ofSeconds(90));
@@ -108,8 +110,7 @@ class FleetPlannerTest {
 
     @Test
     void finishingWorkOnAnAgentUnderNoticeDoesNotCount() {
-        Agent a = agent("i-1", Market.SPOT, AgentState.ONLINE, 0, Duration.ZERO);
-        a.report(new AgentReport("i-1", true, 2, List.of(Duration.ofSeconds(10), Duration.ofSeconds(10))), now);
+        Agent a = busyBoth("i-1", now, Duration.ofSeconds(10), Duration.ofSeconds(10));
         a.state(AgentState.DRAINING);
 
         assertThat(planner.plan(config(0, 10, 0), Demand.of("linux", 2), List.of(a), now, Duration.ofSeconds(90))
