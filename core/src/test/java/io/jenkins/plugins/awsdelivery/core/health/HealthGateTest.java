@@ -15,11 +15,9 @@ import io.jenkins.plugins.awsdelivery.core.wait.BlockingWaiter;
 import io.jenkins.plugins.awsdelivery.core.wait.WaitEngine;
 import io.jenkins.plugins.awsdelivery.testing.FakeAwsServer.FakeError;
 import io.jenkins.plugins.awsdelivery.testing.FakeHealth;
-import java.time.Clock;
+import io.jenkins.plugins.awsdelivery.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -40,7 +38,7 @@ class HealthGateTest {
     private AwsClientFactory passiveFactory;
     private final ApiCallCounter counter = new ApiCallCounter();
     private final List<String> log = new ArrayList<>();
-    private final MovingClock clock = new MovingClock(NOW);
+    private final TestClock clock = new TestClock(NOW);
 
     @BeforeEach
     void start() {
@@ -293,33 +291,5 @@ class HealthGateTest {
                 .satisfies(e -> assertThat(((StageException) e).hint()).contains("[fail, unstable, wait]"));
         assertThat(HealthGateRequest.builder().eventTypeCategories(List.of("SCHEDULEDCHANGE")).build()
                 .eventTypeCategories()).containsExactly("scheduledChange");
-    }
-
-    /** A clock the blocking waiter's sleeper moves forward. */
-    static final class MovingClock extends Clock {
-        private Instant now;
-
-        MovingClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
