@@ -32,6 +32,7 @@ import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.utils.ResponseProvider;
+import io.jenkins.plugins.awsdelivery.core.portworx.Maps;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -315,7 +316,7 @@ public final class FakePxCluster implements AutoCloseable {
         ticks++;
         if (behaviour != SnapshotBehaviour.SILENT) {
             for (GenericKubernetesResource s : all(STORK_SNAPSHOT)) {
-                if (Maps.get(s, "status") == null && due(s)) {
+                if (Maps.at(s, "status") == null && due(s)) {
                     s.setAdditionalProperty("status", Map.of("conditions", List.of(behaviour == SnapshotBehaviour.FAIL
                             ? Map.of("type", "Error", "status", "True", "message", failure)
                             : Map.of("type", "Ready", "status", "True"))));
@@ -323,12 +324,12 @@ public final class FakePxCluster implements AutoCloseable {
                 }
             }
             for (GenericKubernetesResource g : all(STORK_GROUP)) {
-                if (Maps.get(g, "status") == null && due(g)) {
+                if (Maps.at(g, "status") == null && due(g)) {
                     storkGroup(g);
                 }
             }
             for (GenericKubernetesResource s : all(CSI_SNAPSHOT)) {
-                if (Maps.get(s, "status") == null && s.getMetadata().getOwnerReferences().isEmpty() && due(s)) {
+                if (Maps.at(s, "status") == null && s.getMetadata().getOwnerReferences().isEmpty() && due(s)) {
                     s.setAdditionalProperty("status", behaviour == SnapshotBehaviour.FAIL
                             ? Map.of("error", Map.of("message", failure, "time", Instant.EPOCH.toString()))
                             : Map.of("readyToUse", true, "creationTime", "2026-11-24T10:00:00Z",
@@ -337,7 +338,7 @@ public final class FakePxCluster implements AutoCloseable {
                 }
             }
             for (GenericKubernetesResource g : all(CSI_GROUP)) {
-                if (Maps.get(g, "status") == null && due(g)) {
+                if (Maps.at(g, "status") == null && due(g)) {
                     csiGroup(g);
                 }
             }
@@ -363,7 +364,7 @@ public final class FakePxCluster implements AutoCloseable {
     private void storkGroup(GenericKubernetesResource g) {
         String ns = g.getMetadata().getNamespace();
         @SuppressWarnings("unchecked")
-        Map<String, String> selector = (Map<String, String>) Maps.get(g, "spec", "pvcSelector", "matchLabels");
+        Map<String, String> selector = (Map<String, String>) Maps.at(g, "spec", "pvcSelector", "matchLabels");
         List<Map<String, Object>> members = new ArrayList<>();
         for (PersistentVolumeClaim claim : client.persistentVolumeClaims().inNamespace(ns).withLabels(selector).list()
                 .getItems()) {
@@ -397,7 +398,7 @@ public final class FakePxCluster implements AutoCloseable {
             return;
         }
         @SuppressWarnings("unchecked")
-        Map<String, String> selector = (Map<String, String>) Maps.get(g, "spec", "source", "selector", "matchLabels");
+        Map<String, String> selector = (Map<String, String>) Maps.at(g, "spec", "source", "selector", "matchLabels");
         List<Map<String, Object>> pairs = new ArrayList<>();
         int i = 0;
         for (PersistentVolumeClaim claim : client.persistentVolumeClaims().inNamespace(ns).withLabels(selector).list()
@@ -498,22 +499,6 @@ public final class FakePxCluster implements AutoCloseable {
                                                  boolean namespaced) {
         return new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version).withKind(kind)
                 .withPlural(plural).withNamespaced(namespaced).build();
-    }
-
-    /** Reads nested fields of custom resources. */
-    public static final class Maps {
-        private Maps() {}
-
-        public static Object get(Object root, String... path) {
-            Object current = root instanceof GenericKubernetesResource r ? r.getAdditionalProperties() : root;
-            for (String key : path) {
-                if (!(current instanceof Map<?, ?> m)) {
-                    return null;
-                }
-                current = m.get(key);
-            }
-            return current;
-        }
     }
 
     @Override

@@ -4,13 +4,13 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.util.List;
 import java.util.Map;
 
-/** Reads nested fields of custom resources, which fabric8 gives as maps and lists. */
-final class Maps {
+/** Reads nested fields of custom resources, which fabric8 gives as maps and lists (the test fakes read them too). */
+public final class Maps {
 
     private Maps() {}
 
     /** The value at {@code path} below a resource's top-level fields or a map; null where any step is missing. */
-    static Object at(Object root, String... path) {
+    public static Object at(Object root, String... path) {
         Object current = root instanceof GenericKubernetesResource r ? r.getAdditionalProperties() : root;
         for (String key : path) {
             if (!(current instanceof Map<?, ?> m)) {
@@ -22,7 +22,7 @@ final class Maps {
     }
 
     @SuppressWarnings("unchecked")
-    static List<Object> list(Object value) {
+    public static List<Object> list(Object value) {
         return value instanceof List<?> l ? (List<Object>) l : List.of();
     }
 }

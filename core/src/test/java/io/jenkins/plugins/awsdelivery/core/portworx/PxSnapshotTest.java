@@ -12,7 +12,6 @@ import io.jenkins.plugins.awsdelivery.core.portworx.PxSnapshotResult.Status;
 import io.jenkins.plugins.awsdelivery.core.wait.BlockingWaiter;
 import io.jenkins.plugins.awsdelivery.core.wait.WaitEngine;
 import io.jenkins.plugins.awsdelivery.testing.FakePxCluster;
-import io.jenkins.plugins.awsdelivery.testing.FakePxCluster.Maps;
 import io.jenkins.plugins.awsdelivery.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,7 +89,7 @@ class PxSnapshotTest {
         assertThat(r.toMap()).containsEntry("status", "COMPLETED").containsEntry("method", "stork")
                 .containsEntry("snapshot", "px-shop-mongo-staging-b12-mongo-data");
         GenericKubernetesResource vs = all(FakePxCluster.STORK_SNAPSHOT, "prod").get(0);
-        assertThat(Maps.get(vs, "spec", "persistentVolumeClaimName")).isEqualTo("mongo-data");
+        assertThat(Maps.at(vs, "spec", "persistentVolumeClaimName")).isEqualTo("mongo-data");
         assertThat(vs.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "aws-delivery-stages")
                 .containsEntry("aws-delivery-stages.jenkins.io/job", "shop-mongo-staging")
                 .containsEntry("aws-delivery-stages.jenkins.io/build", "12");
@@ -121,8 +120,8 @@ class PxSnapshotTest {
         assertThat(r.members()).extracting(SnapshotLook.Member::sourceClaim)
                 .containsExactlyInAnyOrder("mongo-data", "mongo-journal");
         GenericKubernetesResource group = all(FakePxCluster.STORK_GROUP, "prod").get(0);
-        assertThat(Maps.get(group, "spec", "pvcSelector", "matchLabels")).isEqualTo(Map.of("app", "mongo"));
-        assertThat(Maps.get(group, "spec", "restoreNamespaces")).isEqualTo(List.of("staging"));
+        assertThat(Maps.at(group, "spec", "pvcSelector", "matchLabels")).isEqualTo(Map.of("app", "mongo"));
+        assertThat(Maps.at(group, "spec", "restoreNamespaces")).isEqualTo(List.of("staging"));
         assertThat(r.restoredClaims()).containsExactlyInAnyOrder("px-shop-mongo-staging-b5-mongo-data",
                 "px-shop-mongo-staging-b5-mongo-journal");
         PersistentVolumeClaim restored = claim("staging", "px-shop-mongo-staging-b5-mongo-journal");
@@ -176,8 +175,8 @@ class PxSnapshotTest {
         assertThat(r.method()).isEqualTo(SnapshotMethod.CSI);
         assertThat(log).anyMatch(l -> l.contains("Using CSI snapshots (method auto: Stork is not installed"));
         GenericKubernetesResource vs = all(FakePxCluster.CSI_SNAPSHOT, "prod").get(0);
-        assertThat(Maps.get(vs, "spec", "volumeSnapshotClassName")).isEqualTo("px-csi-snapclass");
-        assertThat(Maps.get(vs, "spec", "source", "persistentVolumeClaimName")).isEqualTo("mongo-data");
+        assertThat(Maps.at(vs, "spec", "volumeSnapshotClassName")).isEqualTo("px-csi-snapclass");
+        assertThat(Maps.at(vs, "spec", "source", "persistentVolumeClaimName")).isEqualTo("mongo-data");
         PersistentVolumeClaim restored = claim("prod", r.restoredClaim());
         assertThat(restored.getSpec().getDataSource().getKind()).isEqualTo("VolumeSnapshot");
         assertThat(restored.getSpec().getDataSource().getName()).isEqualTo(r.snapshot());
@@ -204,7 +203,7 @@ class PxSnapshotTest {
 
         assertThat(r.status()).isEqualTo(Status.COMPLETED);
         GenericKubernetesResource group = all(FakePxCluster.CSI_GROUP, "prod").get(0);
-        assertThat(Maps.get(group, "spec", "volumeGroupSnapshotClassName")).isEqualTo("px-csi-snapclass");
+        assertThat(Maps.at(group, "spec", "volumeGroupSnapshotClassName")).isEqualTo("px-csi-snapclass");
         assertThat(r.members()).extracting(SnapshotLook.Member::sourceClaim)
                 .containsExactlyInAnyOrder("mongo-data", "mongo-journal");
         SnapshotLook.Member journal = r.members().stream().filter(m -> m.sourceClaim().equals("mongo-journal"))
