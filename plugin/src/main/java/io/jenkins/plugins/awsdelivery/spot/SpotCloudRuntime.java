@@ -3,10 +3,10 @@ package io.jenkins.plugins.awsdelivery.spot;
 import hudson.AbortException;
 import hudson.model.Computer;
 import hudson.model.Executor;
-import hudson.model.Label;
 import hudson.model.Node;
 import hudson.model.Queue;
 import hudson.remoting.VirtualChannel;
+import hudson.slaves.Cloud;
 import io.jenkins.plugins.awsdelivery.aws.AwsCredentialsLookup;
 import io.jenkins.plugins.awsdelivery.config.AwsDeliveryStagesConfiguration;
 import io.jenkins.plugins.awsdelivery.core.StageException;
@@ -250,8 +250,7 @@ public final class SpotCloudRuntime {
     private int queued() {
         int n = 0;
         for (Queue.BuildableItem bi : Jenkins.get().getQueue().getBuildableItems()) {
-            Label l = bi.getAssignedLabel();
-            if (l == null ? cloud.getLabelString().isEmpty() : l.matches(cloud.labelAtoms())) {
+            if (cloud.canProvision(new Cloud.CloudState(bi.getAssignedLabel(), 0))) {
                 n++;
             }
         }
