@@ -53,11 +53,11 @@ public final class FleetPlanner {
         int activeOnDemandUnits = 0;
         int rebalancingUnits = 0;
         for (Agent a : agents) {
+            int units = Math.max(1, a.executors() / perAgent);
             if (a.rebalancing()) {
-                rebalancingUnits += Math.max(1, a.executors() / perAgent);
+                rebalancingUnits += units;
             }
             if (a.providesCapacity()) {
-                int units = Math.max(1, a.executors() / perAgent);
                 activeUnits += units;
                 if (a.market() == Market.ON_DEMAND) {
                     activeOnDemandUnits += units;

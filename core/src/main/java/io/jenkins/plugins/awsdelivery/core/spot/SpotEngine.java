@@ -184,10 +184,7 @@ public final class SpotEngine {
         if (counters.latencies.isEmpty()) {
             return DEFAULT_LEAD_TIME;
         }
-        List<Long> sorted = new ArrayList<>(counters.latencies);
-        sorted.sort(null);
-        long median = sorted.get((sorted.size() - 1) / 2);
-        return Duration.ofSeconds(Math.min(median, MAX_LEAD_TIME.toSeconds()));
+        return Duration.ofSeconds(Math.min(counters.latencyPercentile(50), MAX_LEAD_TIME.toSeconds()));
     }
 
     /**

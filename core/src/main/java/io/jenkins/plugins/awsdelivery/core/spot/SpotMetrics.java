@@ -23,10 +23,8 @@ public record SpotMetrics(Map<AgentState, Integer> spotAgents, Map<AgentState, I
         for (Agent a : agents) {
             (a.market() == Market.SPOT ? spot : onDemand).merge(a.state(), 1, Integer::sum);
         }
-        List<Long> sorted = new ArrayList<>(c.latencies);
-        sorted.sort(null);
         return new SpotMetrics(spot, onDemand, c.spotLaunches, c.onDemandLaunches, c.fallbackLaunches,
-                c.interruptions, c.rebalances, c.lost, c.orphans, percentile(sorted, 50), percentile(sorted, 95),
+                c.interruptions, c.rebalances, c.lost, c.orphans, c.latencyPercentile(50), c.latencyPercentile(95),
                 c.savingsUsd, new TreeMap<>(c.apiCalls), new TreeMap<>(c.launchErrors));
     }
 
@@ -35,13 +33,6 @@ public record SpotMetrics(Map<AgentState, Integer> spotAgents, Map<AgentState, I
         return apiCalls.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    private static long percentile(List<Long> sorted, int p) {
-        if (sorted.isEmpty()) {
-            return 0;
-        }
-        int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
-    }
 
     /** The engine's running counts. */
     static final class Counters {
@@ -56,6 +47,17 @@ public record SpotMetrics(Map<AgentState, Integer> spotAgents, Map<AgentState, I
         final List<Long> latencies = new ArrayList<>();
         final Map<String, Long> apiCalls = new TreeMap<>();
         final Map<String, Long> launchErrors = new TreeMap<>();
+
+        /** The p-th percentile of the launch latencies seen (the lower one between two), in seconds; 0 if none. */
+        long latencyPercentile(int p) {
+            if (latencies.isEmpty()) {
+                return 0;
+            }
+            List<Long> sorted = new ArrayList<>(latencies);
+            sorted.sort(null);
+            int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+            return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+        }
 
         void latency(long seconds) {
             if (latencies.size() >= 1000) {
