@@ -111,7 +111,6 @@ final class Simulation {
     private long onDemandSeconds;
     /** Set when a build enters the queue; the policy hears of it once per second. */
     private boolean queuedNow;
-    private final Set<String> launched = new HashSet<>();
 
     Simulation(Workload workload, long seed) {
         this.workload = workload;
@@ -176,7 +175,6 @@ final class Simulation {
                 if (i.market == Market.ON_DEMAND) {
                     onDemandSeconds++;
                 }
-                launched.add(i.id);
                 if (i.connected(t) && i.running.isEmpty()) {
                     idleSeconds++;
                 }
@@ -193,7 +191,7 @@ final class Simulation {
         return new Result(workload.name(), policy.name(), builds.size(), percentile(sorted, 50),
                 percentile(sorted, 95), cost, idleSeconds / 3600.0, interruptedBuilds.size(), interruptedAttempts,
                 lost, total / ((Workload.WEEK + DRAIN) / 86_400.0), calls, peak, market.interruptedInstances, instanceSeconds / 3600.0,
-                launched.size(), onDemandSeconds / 3600.0, sorted);
+                market.launches(), onDemandSeconds / 3600.0, sorted);
     }
 
     /** Jenkins' queue: the oldest build goes to the first connected agent taking work with a free executor. */

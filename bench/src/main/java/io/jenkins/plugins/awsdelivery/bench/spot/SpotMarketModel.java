@@ -74,6 +74,11 @@ final class SpotMarketModel {
         }
     }
 
+    /** Instances launched so far (every policy launches through here). */
+    long launches() {
+        return nextId - 1L;
+    }
+
     double onDemandPrice(String type) {
         return pools.get(new Pool(type, SUBNETS.get(0))).onDemandPrice;
     }
