@@ -179,4 +179,20 @@ class SpotCheckCommandTest {
         assertThat(code).isEqualTo(Main.USAGE);
         assertThat(err.toString()).contains("The awsSpot cloud has no field 'subnetId'.");
     }
+
+    @Test
+    void theJcascExampleOfTheDocsIsReadWithEveryField(@TempDir Path dir) throws Exception {
+        String doc = Files.readString(Path.of("../docs/spot-agents.md"));
+        int start = doc.indexOf("```yaml\n") + "```yaml\n".length();
+        Path casc = Files.writeString(dir.resolve("jenkins.yaml"), doc.substring(start, doc.indexOf("```", start)));
+
+        Map<String, Object> fields = SpotCheckCommand.readCasc(casc, "linux-spot");
+        SpotFleetConfig config = io.jenkins.plugins.awsdelivery.core.spot.SpotCloudFields.of(fields)
+                .toConfig("jenkins-1");
+
+        assertThat(config.pools()).hasSize(18);
+        assertThat(config.instanceProfile()).contains("jenkins-agent");
+        assertThat(config.maxAgents()).isEqualTo(20);
+        assertThat(config.tags()).containsEntry("cost-center", "1234");
+    }
 }
