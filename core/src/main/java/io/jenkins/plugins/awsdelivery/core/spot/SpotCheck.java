@@ -146,13 +146,23 @@ public final class SpotCheck {
     }
 
     private List<InstanceTypeInfo> describeTypes(List<String> names) {
-        try {
+        return emptyWhenNotFound("InvalidInstanceType", () -> {
             List<InstanceTypeInfo> types = new ArrayList<>();
             ec2().describeInstanceTypesPaginator(r -> r.instanceTypesWithStrings(names)).instanceTypes()
                     .forEach(types::add);
             return types;
+        });
+    }
+
+    /**
+     * EC2 answers a Describe call naming something that does not exist (or an ID of the wrong shape) with an error
+     * whose code starts with {@code codePrefix}, rather than with an empty list: this makes it the empty list.
+     */
+    private static <T> List<T> emptyWhenNotFound(String codePrefix, Supplier<List<T>> call) {
+        try {
+            return call.get();
         } catch (AwsServiceException e) {
-            if (AwsErrors.errorCode(e).startsWith("InvalidInstanceType")) {
+            if (AwsErrors.errorCode(e).startsWith(codePrefix)) {
                 return List.of();
             }
             throw e;
@@ -199,22 +209,14 @@ public final class SpotCheck {
     private Optional<ResponseLaunchTemplateData> launchTemplate(SpotFleetConfig config) {
         String given = config.launchTemplateId().orElseGet(() -> config.launchTemplateName().orElseThrow());
         Optional<List<LaunchTemplate>> templates = attempt("launchTemplate", "ec2:DescribeLaunchTemplates",
-                "launch template " + given, () -> {
-                    try {
-                        return ec2().describeLaunchTemplates(r -> {
+                "launch template " + given, () -> emptyWhenNotFound("InvalidLaunchTemplate",
+                        () -> ec2().describeLaunchTemplates(r -> {
                             if (config.launchTemplateId().isPresent()) {
                                 r.launchTemplateIds(given);
                             } else {
                                 r.launchTemplateNames(given);
                             }
-                        }).launchTemplates();
-                    } catch (AwsServiceException e) {
-                        if (AwsErrors.errorCode(e).startsWith("InvalidLaunchTemplate")) {
-                            return List.of();
-                        }
-                        throw e;
-                    }
-                });
+                        }).launchTemplates()));
         if (templates.isEmpty()) {
             return Optional.empty();
         }
@@ -226,17 +228,9 @@ public final class SpotCheck {
         LaunchTemplate t = templates.get().get(0);
         String version = config.launchTemplateVersion();
         Optional<List<LaunchTemplateVersion>> versions = attempt("launchTemplateVersion",
-                "ec2:DescribeLaunchTemplateVersions", "version " + version + " of launch template " + given, () -> {
-                    try {
-                        return ec2().describeLaunchTemplateVersions(r -> r.launchTemplateId(t.launchTemplateId())
-                                .versions(version)).launchTemplateVersions();
-                    } catch (AwsServiceException e) {
-                        if (AwsErrors.errorCode(e).startsWith("InvalidLaunchTemplate")) {
-                            return List.of();
-                        }
-                        throw e;
-                    }
-                });
+                "ec2:DescribeLaunchTemplateVersions", "version " + version + " of launch template " + given,
+                () -> emptyWhenNotFound("InvalidLaunchTemplate", () -> ec2().describeLaunchTemplateVersions(r -> r
+                        .launchTemplateId(t.launchTemplateId()).versions(version)).launchTemplateVersions()));
         if (versions.isEmpty()) {
             return Optional.empty();
         }
@@ -259,16 +253,9 @@ public final class SpotCheck {
             }
             return;
         }
-        Optional<List<Image>> images = attempt(field, "ec2:DescribeImages", "image " + imageId, () -> {
-            try {
-                return ec2().describeImages(r -> r.imageIds(imageId)).images();
-            } catch (AwsServiceException e) {
-                if (AwsErrors.errorCode(e).startsWith("InvalidAMIID")) {
-                    return List.of();
-                }
-                throw e;
-            }
-        });
+        Optional<List<Image>> images = attempt(field, "ec2:DescribeImages", "image " + imageId,
+                () -> emptyWhenNotFound("InvalidAMIID", () -> ec2().describeImages(r -> r.imageIds(imageId))
+                        .images()));
         if (images.isEmpty()) {
             return;
         }
