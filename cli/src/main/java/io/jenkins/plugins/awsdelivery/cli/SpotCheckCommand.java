@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -214,8 +216,35 @@ public final class SpotCheckCommand extends StageCommand {
         Map<String, Object> fields = new LinkedHashMap<>();
         chosen.fields().forEachRemaining(e -> fields.put(e.getKey(), e.getValue().isValueNode()
                 ? (e.getValue().isNumber() ? e.getValue().numberValue() : e.getValue().isBoolean()
-                ? e.getValue().booleanValue() : e.getValue().asText())
+                ? e.getValue().booleanValue() : resolve(e.getValue().asText(), e.getKey(), file))
                 : YAML.convertValue(e.getValue(), Object.class)));
         return fields;
+    }
+
+    private static final Pattern VARIABLE = Pattern.compile("\\^?\\$\\{([A-Za-z_][A-Za-z0-9_.]*)(?::-([^}]*))?}");
+
+    /**
+     * JCasC's variables, {@code ${NAME}} and {@code ${NAME:-default}}, from the environment as the controller
+     * would read them from its own ({@code ^${NAME}} stays as written).
+     */
+    static String resolve(String text, String field, Path file) {
+        Matcher m = VARIABLE.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value;
+            if (m.group().startsWith("^")) {
+                value = m.group().substring(1);
+            } else {
+                value = System.getenv(m.group(1)) != null ? System.getenv(m.group(1)) : m.group(2);
+                if (value == null) {
+                    throw StageException.invalidInput("Field '" + field + "' of the JCasC file " + file + " uses ${"
+                            + m.group(1) + "}, which is not set in the environment.", "Export " + m.group(1)
+                            + " as the controller has it, or give the field as an option.");
+                }
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 }

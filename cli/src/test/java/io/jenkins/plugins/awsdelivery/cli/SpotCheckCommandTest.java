@@ -195,4 +195,18 @@ class SpotCheckCommandTest {
         assertThat(config.maxAgents()).isEqualTo(20);
         assertThat(config.tags()).containsEntry("cost-center", "1234");
     }
+
+    @Test
+    void jcascVariablesAreResolvedFromTheEnvironmentOrTheirDefault() {
+        Path file = Path.of("jenkins.yaml");
+        String path = System.getenv("PATH");
+
+        assertThat(SpotCheckCommand.resolve("${PATH}", "tags", file)).isEqualTo(path);
+        assertThat(SpotCheckCommand.resolve("subnet-${NO_SUCH_VARIABLE_X:-0aaaaaaaaaaaaaaa1}", "subnetIds", file))
+                .isEqualTo("subnet-0aaaaaaaaaaaaaaa1");
+        assertThat(SpotCheckCommand.resolve("^${PATH}", "initScript", file)).isEqualTo("${PATH}");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SpotCheckCommand.resolve("${NO_SUCH_VARIABLE_X}",
+                "subnetIds", file)).hasMessage("Field 'subnetIds' of the JCasC file jenkins.yaml uses "
+                + "${NO_SUCH_VARIABLE_X}, which is not set in the environment.");
+    }
 }
