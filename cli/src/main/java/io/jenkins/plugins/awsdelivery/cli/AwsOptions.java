@@ -48,6 +48,11 @@ public final class AwsOptions {
         return AwsSettings.resolve(java.util.List.of(layer()), environmentRegion());
     }
 
+    /** These options, with {@code defaults} (such as a cloud's own region and role) under them. */
+    public AwsSettings settings(AwsSettings.Layer defaults) {
+        return AwsSettings.resolve(java.util.List.of(layer(), defaults), environmentRegion());
+    }
+
     /** Whether a region was given here or in the environment. */
     public boolean hasRegion() {
         return region != null && !region.isBlank() || environmentRegion() != null;

@@ -1,76 +1,250 @@
 package io.jenkins.plugins.awsdelivery.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.jenkins.plugins.awsdelivery.core.StageException;
 import io.jenkins.plugins.awsdelivery.core.StageLog;
 import io.jenkins.plugins.awsdelivery.core.aws.AwsClientFactory;
-import io.jenkins.plugins.awsdelivery.core.spot.AllocationStrategy;
-import io.jenkins.plugins.awsdelivery.core.spot.Ec2FleetApi;
-import io.jenkins.plugins.awsdelivery.core.spot.InstanceTypeWeight;
+import io.jenkins.plugins.awsdelivery.core.aws.AwsSettings;
+import io.jenkins.plugins.awsdelivery.core.spot.SpotCheck;
 import io.jenkins.plugins.awsdelivery.core.spot.SpotCheckResult;
+import io.jenkins.plugins.awsdelivery.core.spot.SpotCloudFields;
 import io.jenkins.plugins.awsdelivery.core.spot.SpotFleetConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Checks a Spot cloud's configuration against EC2 (a dry-run CreateFleet) and lists the cloud's instances. */
+/**
+ * Checks a Spot cloud's configuration against EC2 and IAM (core's {@link SpotCheck}): from options, from the cloud
+ * in a JCasC file, or both (options win), and lists the cloud's instances.
+ */
 @Command(name = "spot-check", mixinStandardHelpOptions = true,
-        description = {"Check a Spot agent cloud's configuration against EC2 without launching anything: a dry-run "
-                + "CreateFleet of one instance from every pool, and the instances the cloud already runs."})
+        description = {"Check a Spot agent cloud's configuration against EC2 and IAM without launching anything: "
+                + "subnets, instance types and their offerings in the subnets' zones, launch template and version, "
+                + "image, security groups, instance profile, and a dry-run CreateFleet of one instance from every "
+                + "pool; then list the instances the cloud already runs.",
+            "The cloud comes from --casc (a JCasC file with an awsSpot cloud under jenkins: clouds:), from the "
+                + "options, or both: options override the file's fields.",
+            "Exit code 1 when a problem was found (every problem is listed), 2 for an invalid configuration."})
 public final class SpotCheckCommand extends StageCommand {
+
+    private static final ObjectMapper YAML = new YAMLMapper();
 
     @Mixin
     AwsOptions aws;
 
-    @Option(names = "--cloud", required = true, paramLabel = "NAME", description = "The cloud's name.")
+    @Option(names = "--casc", paramLabel = "FILE", description = "A JCasC YAML file with the cloud (jenkins: "
+            + "clouds: - awsSpot: ...); every field of the cloud is read.")
+    Path casc;
+
+    @Option(names = "--cloud", paramLabel = "NAME", description = "The cloud's name; with --casc, which of its "
+            + "awsSpot clouds (optional when it has one).")
     String cloud;
 
     @Option(names = "--controller-id", paramLabel = "ID", defaultValue = "cli",
             description = "The controller identity the cloud's instances are tagged with (default: ${DEFAULT-VALUE}).")
     String controllerId;
 
-    @Option(names = "--launch-template", paramLabel = "ID_OR_NAME", description = "Launch template ID or name.")
+    @Option(names = "--launch-template", paramLabel = "ID_OR_NAME", description = "Launch template ID or name "
+            + "(not with --ami).")
     String launchTemplate;
 
-    @Option(names = "--launch-template-version", paramLabel = "VERSION", description = "Default: $Default.")
+    @Option(names = "--launch-template-version", paramLabel = "VERSION",
+            description = "$Default (default), $Latest or a version number.")
     String launchTemplateVersion;
 
-    @Option(names = "--ami", paramLabel = "AMI_ID", description = "Instead of a launch template: an AMI.")
+    @Option(names = "--ami", paramLabel = "AMI_ID", description = "Instead of a launch template: an AMI, with "
+            + "--security-groups, --instance-profile and --key-name.")
     String ami;
 
-    @Option(names = "--instance-types", split = ",", paramLabel = "TYPE[:WEIGHT]", required = true,
+    @Option(names = "--security-groups", split = ",", paramLabel = "SG", description = "With --ami: security "
+            + "group IDs.")
+    List<String> securityGroups;
+
+    @Option(names = "--instance-profile", paramLabel = "NAME_OR_ARN", description = "With --ami: the agents' "
+            + "instance profile.")
+    String instanceProfile;
+
+    @Option(names = "--key-name", paramLabel = "NAME", description = "With --ami: an EC2 key pair (SSH agents).")
+    String keyName;
+
+    @Option(names = "--instance-types", split = ",", paramLabel = "TYPE[:WEIGHT]",
             description = "Instance types, optionally weighted: m5.large,m5.2xlarge:4.")
-    List<String> instanceTypes = new ArrayList<>();
+    List<String> instanceTypes;
 
-    @Option(names = "--subnets", split = ",", paramLabel = "SUBNET", required = true,
+    @Option(names = "--min-vcpu", paramLabel = "N", description = "Instead of instance types: at least N vCPUs.")
+    Integer minVcpu;
+
+    @Option(names = "--max-vcpu", paramLabel = "N", description = "At most N vCPUs (0: no maximum).")
+    Integer maxVcpu;
+
+    @Option(names = "--min-memory-mib", paramLabel = "MIB", description = "At least this much memory.")
+    Integer minMemoryMiB;
+
+    @Option(names = "--max-memory-mib", paramLabel = "MIB", description = "At most this much memory (0: no "
+            + "maximum).")
+    Integer maxMemoryMiB;
+
+    @Option(names = "--subnets", split = ",", paramLabel = "SUBNET",
             description = "Subnet IDs, one per Availability Zone.")
-    List<String> subnets = new ArrayList<>();
+    List<String> subnets;
 
-    @Option(names = "--allocation-strategy", paramLabel = "STRATEGY", defaultValue = "price-capacity-optimized",
-            description = "price-capacity-optimized, capacity-optimized or lowest-price (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--allocation-strategy", paramLabel = "STRATEGY",
+            description = "price-capacity-optimized (default), capacity-optimized or lowest-price.")
     String allocationStrategy;
+
+    @Option(names = "--max-spot-price", paramLabel = "USD", description = "Highest Spot price per instance-hour "
+            + "(default: the on-demand price).")
+    String maxSpotPrice;
+
+    @Option(names = "--min-agents", paramLabel = "N", description = "Agents kept running (default: 0).")
+    Integer minAgents;
+
+    @Option(names = "--max-agents", paramLabel = "N", description = "Most agents (default: 10).")
+    Integer maxAgents;
+
+    @Option(names = "--on-demand-base", paramLabel = "N", description = "The first N agents are on-demand "
+            + "(default: 0).")
+    Integer onDemandBase;
+
+    @Option(names = "--on-demand-fallback", negatable = true, description = "Launch on demand what Spot cannot "
+            + "supply (default: on; --no-on-demand-fallback to turn it off).")
+    Boolean onDemandFallback;
 
     @Override
     protected Outcome run(StageLog log) {
-        SpotFleetConfig.Builder b = SpotFleetConfig.builder(cloud, controllerId)
-                .instanceTypes(instanceTypes.stream().map(InstanceTypeWeight::parse).toList())
-                .subnetIds(subnets)
-                .allocationStrategy(AllocationStrategy.parse(allocationStrategy));
-        if (launchTemplate != null && launchTemplate.startsWith("lt-")) {
-            b.launchTemplateId(launchTemplate).launchTemplateVersion(launchTemplateVersion);
-        } else if (launchTemplate != null) {
-            b.launchTemplateName(launchTemplate).launchTemplateVersion(launchTemplateVersion);
-        } else {
-            b.ami(ami, null, List.of(), null);
+        SpotCloudFields fields = SpotCloudFields.of(casc == null ? Map.of() : readCasc(casc, cloud)).with(options());
+        if (fields.name().isEmpty()) {
+            throw StageException.invalidInput("No cloud name: give --cloud, or --casc with a cloud that has a name.",
+                    "The name is the cloud's, as in its instances' aws-delivery-stages:cloud tag.");
         }
-        SpotFleetConfig config = b.build();
-        log.info("Cloud %s: %d pool(s).", cloud, config.pools().size());
-        try (AwsClientFactory factory = new AwsClientFactory(aws.settings())) {
-            SpotCheckResult result = SpotCheckResult.check(config, new Ec2FleetApi(factory, Clock.systemUTC()),
-                    factory.calls());
+        fields.text("credentialsId").ifPresent(id -> log.warn("The cloud's credentialsId '%s' is a Jenkins "
+                + "credential; spot-check uses --profile or the default AWS credentials chain instead.", id));
+        SpotFleetConfig config = fields.toConfig(controllerId);
+        AwsSettings settings = aws.settings(AwsSettings.Layer.EMPTY.withRegion(fields.text("region").orElse(null))
+                .withRole(fields.text("roleArn").orElse(null), fields.text("externalId").orElse(null)));
+        log.info("Cloud %s: %d pool(s) in %s.", config.cloudName(), config.pools().size(), settings.region());
+        try (AwsClientFactory factory = new AwsClientFactory(settings)) {
+            SpotCheckResult result = new SpotCheck(factory, Clock.systemUTC()).run(config);
+            result.checked().forEach(c -> log.info("Found %s.", c));
+            result.warnings().forEach(log::warn);
+            result.problems().forEach(p -> log.warn("Problem (%s): %s", p.field(), p.message()));
             log.info("%s", result.dryRun());
-            return new Outcome(result, true);
+            log.info(result.passed() ? "No problem found." : result.problems().size() + " problem(s) found.");
+            return new Outcome(result, result.passed());
         }
+    }
+
+    /** The options as the cloud's fields; an option not given leaves the file's field. */
+    private Map<String, Object> options() {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("name", cloud);
+        o.put("launchTemplate", launchTemplate);
+        o.put("launchTemplateVersion", launchTemplateVersion);
+        o.put("amiId", ami);
+        o.put("securityGroupIds", securityGroups);
+        o.put("instanceProfile", instanceProfile);
+        o.put("keyName", keyName);
+        o.put("instanceTypes", instanceTypes);
+        o.put("minVcpu", minVcpu);
+        o.put("maxVcpu", maxVcpu);
+        o.put("minMemoryMiB", minMemoryMiB);
+        o.put("maxMemoryMiB", maxMemoryMiB);
+        o.put("subnetIds", subnets);
+        o.put("allocationStrategy", allocationStrategy);
+        o.put("maxSpotPrice", maxSpotPrice);
+        o.put("minAgents", minAgents);
+        o.put("maxAgents", maxAgents);
+        o.put("onDemandBase", onDemandBase);
+        o.put("onDemandFallback", onDemandFallback);
+        return o;
+    }
+
+    /** The fields of the awsSpot cloud named {@code name} (or the only one) under {@code jenkins: clouds:}. */
+    static Map<String, Object> readCasc(Path file, String name) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(Files.readString(file));
+        } catch (NoSuchFileException e) {
+            throw StageException.invalidInput("The JCasC file " + file + " does not exist.", "Check the path.");
+        } catch (IOException e) {
+            throw StageException.invalidInput("The JCasC file " + file + " cannot be read as YAML: "
+                    + e.getMessage().lines().findFirst().orElse("") + ".", "Check its syntax, for instance with "
+                    + "the configuration-as-code plugin's 'View Configuration'.");
+        }
+        List<JsonNode> spotClouds = new ArrayList<>();
+        JsonNode clouds = root == null ? null : root.path("jenkins").path("clouds");
+        if (clouds != null && clouds.isArray()) {
+            clouds.forEach(c -> {
+                if (c.has("awsSpot")) {
+                    spotClouds.add(c.get("awsSpot"));
+                }
+            });
+        }
+        List<String> names = spotClouds.stream().map(c -> c.path("name").asText("")).toList();
+        if (spotClouds.isEmpty()) {
+            throw StageException.invalidInput("The JCasC file " + file + " has no awsSpot cloud under jenkins: "
+                    + "clouds:.", "Give the file the controller is configured with (docs/spot-agents.md shows one).");
+        }
+        JsonNode chosen;
+        if (name == null) {
+            if (spotClouds.size() > 1) {
+                throw StageException.invalidInput("The JCasC file " + file + " has " + spotClouds.size()
+                        + " awsSpot clouds " + names + ".", "Say which with --cloud NAME.");
+            }
+            chosen = spotClouds.get(0);
+        } else {
+            int i = names.indexOf(name);
+            if (i < 0) {
+                throw StageException.invalidInput("The JCasC file " + file + " has no awsSpot cloud named '" + name
+                        + "'; its awsSpot clouds are " + names + ".", "Give one of these names with --cloud.");
+            }
+            chosen = spotClouds.get(i);
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        chosen.fields().forEachRemaining(e -> fields.put(e.getKey(), e.getValue().isValueNode()
+                ? (e.getValue().isNumber() ? e.getValue().numberValue() : e.getValue().isBoolean()
+                ? e.getValue().booleanValue() : resolve(e.getValue().asText(), e.getKey(), file))
+                : YAML.convertValue(e.getValue(), Object.class)));
+        return fields;
+    }
+
+    private static final Pattern VARIABLE = Pattern.compile("\\^?\\$\\{([A-Za-z_][A-Za-z0-9_.]*)(?::-([^}]*))?}");
+
+    /**
+     * JCasC's variables, {@code ${NAME}} and {@code ${NAME:-default}}, from the environment as the controller
+     * would read them from its own ({@code ^${NAME}} stays as written).
+     */
+    static String resolve(String text, String field, Path file) {
+        Matcher m = VARIABLE.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value;
+            if (m.group().startsWith("^")) {
+                value = m.group().substring(1);
+            } else {
+                value = System.getenv(m.group(1)) != null ? System.getenv(m.group(1)) : m.group(2);
+                if (value == null) {
+                    throw StageException.invalidInput("Field '" + field + "' of the JCasC file " + file + " uses ${"
+                            + m.group(1) + "}, which is not set in the environment.", "Export " + m.group(1)
+                            + " as the controller has it, or give the field as an option.");
+                }
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 }

@@ -97,4 +97,32 @@ class PxSnapshotCommandTest {
         assertThat(code).isEqualTo(Main.USAGE);
         assertThat(err.toString()).contains("--server was given without --token-file");
     }
+
+    @Test
+    void anApiServerThatNeverAnswersFailsWithinTheTimeoutNamingTheServer() throws Exception {
+        Path token = Files.writeString(dir.resolve("token"), "sa-token");
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            String url = "http://127.0.0.1:" + silent.getLocalPort();
+            long t0 = System.nanoTime();
+
+            int code = Main.run(new String[] {"px-snapshot", "--server", url, "--token-file", token.toString(),
+                "--namespace", "prod", "--pvc", "mongo-data", "--build", "1", "--timeout", "2s"},
+                    new PrintWriter(out, true), new PrintWriter(err, true));
+
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0)).isLessThan(java.time.Duration.ofSeconds(4));
+            assertThat(code).isEqualTo(Main.SERVICE_ERROR);
+            assertThat(err.toString()).contains("The Kubernetes API server " + url + " cannot be reached: no answer "
+                    + "within 2s.");
+        }
+    }
+
+    @Test
+    void aMissingKubeconfigIsNamedInOneCleanSentence() {
+        int code = Main.run(new String[] {"px-snapshot", "--kubeconfig", "/nonexistent/kc", "--namespace", "prod",
+            "--pvc", "mongo-data", "--build", "1"}, new PrintWriter(out, true), new PrintWriter(err, true));
+
+        assertThat(code).isEqualTo(Main.USAGE);
+        assertThat(err.toString()).contains("The kubeconfig file /nonexistent/kc does not exist. Check the path")
+                .doesNotContain("/nonexistent/kc: /nonexistent/kc");
+    }
 }

@@ -7,11 +7,14 @@ import io.jenkins.plugins.awsdelivery.testing.FakeAwsServer.FakeError;
 import io.jenkins.plugins.awsdelivery.testing.FakeEc2;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SpotCheckCommandTest {
 
@@ -23,7 +26,10 @@ class SpotCheckCommandTest {
     void start() {
         System.setProperty("aws.accessKeyId", "AKIDCLITEST");
         System.setProperty("aws.secretAccessKey", "cli-test-secret");
-        ec2 = new FakeEc2(Clock.systemUTC()::instant);
+        ec2 = new FakeEc2(Clock.systemUTC()::instant).subnet("subnet-0aaaaaaaaaaaaaaa1", "eu-west-1a")
+                .subnet("subnet-0bbbbbbbbbbbbbbb2", "eu-west-1b")
+                .launchTemplate("lt-0123456789abcdef0", "agents", "ami-0123456789abcdef0")
+                .image("ami-0123456789abcdef0", "x86_64");
     }
 
     @AfterEach
@@ -65,13 +71,142 @@ class SpotCheckCommandTest {
     }
 
     @Test
-    void refusedDryRunNamesTheMissingPermission() {
+    void refusedDryRunIsAProblemNamingTheMissingPermission() {
         ec2.server().failNext("CreateFleet", 1, FakeError.accessDenied("ec2:CreateFleet"));
 
         int code = run("--launch-template", "lt-0123456789abcdef0", "--instance-types", "m5.large",
                 "--subnets", "subnet-0aaaaaaaaaaaaaaa1");
 
-        assertThat(code).isEqualTo(Main.SERVICE_ERROR);
+        assertThat(code).isEqualTo(Main.STAGE_SAID_NO);
+        assertThat(out.toString()).contains("\"kind\" : \"ACCESS_DENIED\"")
+                .contains("\"iamAction\" : \"ec2:CreateFleet\"").contains("\"passed\" : false");
         assertThat(err.toString()).contains("AWS denied ec2:CreateFleet");
+    }
+
+    @Test
+    void nonexistentSubnetsTemplatesAndTypesAreAllListedAndFailTheCheck() {
+        int code = run("--launch-template", "lt-0fffffffffffffff0", "--instance-types", "m5.large,m9.huge",
+                "--subnets", "subnet-0aaaaaaaaaaaaaaa1,subnet-0ccccccccccccccc3");
+
+        assertThat(code).isEqualTo(Main.STAGE_SAID_NO);
+        assertThat(err.toString()).contains("Subnet subnet-0ccccccccccccccc3 does not exist in eu-west-1")
+                .contains("Instance type m9.huge does not exist")
+                .contains("Launch template lt-0fffffffffffffff0 does not exist")
+                .contains("3 problem(s) found.")
+                .doesNotContain("EC2 accepts the request");
+    }
+
+    @Test
+    void anAmiWithALaunchTemplateIsRefusedInsteadOfSilentlyUsingTheTemplate() {
+        int code = run("--launch-template", "lt-0123456789abcdef0", "--ami", "ami-0123456789abcdef0",
+                "--instance-types", "m5.large", "--subnets", "subnet-0aaaaaaaaaaaaaaa1");
+
+        assertThat(code).isEqualTo(Main.USAGE);
+        assertThat(err.toString()).contains("Both a launch template and an AMI (ami-0123456789abcdef0) are set.");
+        assertThat(ec2.server().requests()).isEmpty();
+    }
+
+    @Test
+    void aNegativeLaunchTemplateVersionIsRefused() {
+        int code = run("--launch-template", "lt-0123456789abcdef0", "--launch-template-version", "-3",
+                "--instance-types", "m5.large", "--subnets", "subnet-0aaaaaaaaaaaaaaa1");
+
+        assertThat(code).isEqualTo(Main.USAGE);
+        assertThat(err.toString()).contains("Launch template version '-3' is not a version.");
+    }
+
+    @Test
+    void securityGroupsWithALaunchTemplateAreRefused() {
+        int code = run("--launch-template", "lt-0123456789abcdef0", "--security-groups", "sg-0123456789abcdef0",
+                "--instance-types", "m5.large", "--subnets", "subnet-0aaaaaaaaaaaaaaa1");
+
+        assertThat(code).isEqualTo(Main.USAGE);
+        assertThat(err.toString()).contains("A launch template is set together with security groups");
+    }
+
+    @Test
+    void readsTheCloudFromAJcascFileAndOptionsOverrideItsFields(@TempDir Path dir) throws Exception {
+        Path casc = Files.writeString(dir.resolve("jenkins.yaml"), """
+                jenkins:
+                  clouds:
+                    - kubernetes:
+                        name: k8s
+                    - awsSpot:
+                        name: linux-spot
+                        region: eu-west-1
+                        launchTemplate: lt-0123456789abcdef0
+                        launchTemplateVersion: "$Latest"
+                        instanceTypes: >-
+                          m5.large c5.large m5.2xlarge:4
+                        subnetIds: subnet-0aaaaaaaaaaaaaaa1 subnet-0bbbbbbbbbbbbbbb2
+                        labelString: linux spot
+                        numExecutors: 2
+                        maxAgents: 20
+                        onDemandBase: 2
+                        maxSpotPrice: "0.12"
+                        onDemandFallback: false
+                        idleMinutes: 15
+                        tags: |
+                          team=ci
+                """);
+        String[] args = {"spot-check", "--endpoint-url", ec2.server().endpoint().toString(), "--casc",
+            casc.toString(), "--controller-id", "jenkins-1", "--subnets", "subnet-0aaaaaaaaaaaaaaa1",
+            "--output", "json"};
+
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("\"cloud\" : \"linux-spot\"").contains("\"pools\" : 3")
+                .contains("\"passed\" : true");
+        Map<String, String> dryRun = ec2.server().requests("CreateFleet").get(0).form();
+        assertThat(dryRun).containsEntry("LaunchTemplateConfigs.1.LaunchTemplateSpecification.Version", "$Latest")
+                .containsEntry("LaunchTemplateConfigs.1.Overrides.1.MaxPrice", "0.12")
+                .containsEntry("LaunchTemplateConfigs.1.Overrides.3.WeightedCapacity", "4.0");
+    }
+
+    @Test
+    void aJcascFieldTheCloudDoesNotHaveIsRefused(@TempDir Path dir) throws Exception {
+        Path casc = Files.writeString(dir.resolve("jenkins.yaml"), """
+                jenkins:
+                  clouds:
+                    - awsSpot:
+                        name: linux-spot
+                        subnetId: subnet-0aaaaaaaaaaaaaaa1
+                """);
+
+        int code = run("--casc", casc.toString());
+
+        assertThat(code).isEqualTo(Main.USAGE);
+        assertThat(err.toString()).contains("The awsSpot cloud has no field 'subnetId'.");
+    }
+
+    @Test
+    void theJcascExampleOfTheDocsIsReadWithEveryField(@TempDir Path dir) throws Exception {
+        String doc = Files.readString(Path.of("../docs/spot-agents.md"));
+        int start = doc.indexOf("```yaml\n") + "```yaml\n".length();
+        Path casc = Files.writeString(dir.resolve("jenkins.yaml"), doc.substring(start, doc.indexOf("```", start)));
+
+        Map<String, Object> fields = SpotCheckCommand.readCasc(casc, "linux-spot");
+        SpotFleetConfig config = io.jenkins.plugins.awsdelivery.core.spot.SpotCloudFields.of(fields)
+                .toConfig("jenkins-1");
+
+        assertThat(config.pools()).hasSize(18);
+        assertThat(config.instanceProfile()).contains("jenkins-agent");
+        assertThat(config.maxAgents()).isEqualTo(20);
+        assertThat(config.tags()).containsEntry("cost-center", "1234");
+    }
+
+    @Test
+    void jcascVariablesAreResolvedFromTheEnvironmentOrTheirDefault() {
+        Path file = Path.of("jenkins.yaml");
+        String path = System.getenv("PATH");
+
+        assertThat(SpotCheckCommand.resolve("${PATH}", "tags", file)).isEqualTo(path);
+        assertThat(SpotCheckCommand.resolve("subnet-${NO_SUCH_VARIABLE_X:-0aaaaaaaaaaaaaaa1}", "subnetIds", file))
+                .isEqualTo("subnet-0aaaaaaaaaaaaaaa1");
+        assertThat(SpotCheckCommand.resolve("^${PATH}", "initScript", file)).isEqualTo("${PATH}");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SpotCheckCommand.resolve("${NO_SUCH_VARIABLE_X}",
+                "subnetIds", file)).hasMessage("Field 'subnetIds' of the JCasC file jenkins.yaml uses "
+                + "${NO_SUCH_VARIABLE_X}, which is not set in the environment.");
     }
 }

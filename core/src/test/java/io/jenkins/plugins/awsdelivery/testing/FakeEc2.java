@@ -58,6 +58,16 @@ public final class FakeEc2 implements AutoCloseable {
     private final Map<String, String> answersByToken = new HashMap<>();
     private final Map<String, String> spotPrices = new TreeMap<>();
     private int nextId = 1;
+    /** What spot-check describes: subnet ID to {zone, VPC}, template ID to {name, image}, image ID to arch. */
+    private final Map<String, String[]> subnets = new LinkedHashMap<>();
+    private final Map<String, String[]> launchTemplates = new LinkedHashMap<>();
+    private final Map<String, String> images = new LinkedHashMap<>();
+    /** The instance types the fake knows: architecture, vCPUs, MiB. */
+    private static final Map<String, String[]> TYPES = Map.of(
+            "m5.large", new String[] {"x86_64", "2", "8192"}, "c5.large", new String[] {"x86_64", "2", "4096"},
+            "m5a.large", new String[] {"x86_64", "2", "8192"}, "m6i.large", new String[] {"x86_64", "2", "8192"},
+            "c6i.large", new String[] {"x86_64", "2", "4096"}, "m5.2xlarge", new String[] {"x86_64", "8", "32768"},
+            "m6g.large", new String[] {"arm64", "2", "8192"});
 
     public FakeEc2(Supplier<Instant> clock) {
         this.clock = clock;
@@ -66,6 +76,156 @@ public final class FakeEc2 implements AutoCloseable {
         server.on("DescribeInstances", this::describeInstances);
         server.on("TerminateInstances", this::terminateInstances);
         server.on("DescribeSpotPriceHistory", this::describeSpotPriceHistory);
+        server.on("DescribeSubnets", this::describeSubnets);
+        server.on("DescribeInstanceTypes", this::describeInstanceTypes);
+        server.on("DescribeInstanceTypeOfferings", this::describeInstanceTypeOfferings);
+        server.on("DescribeLaunchTemplates", this::describeLaunchTemplates);
+        server.on("DescribeLaunchTemplateVersions", this::describeLaunchTemplateVersions);
+        server.on("DescribeImages", this::describeImages);
+    }
+
+    /** A subnet in {@code zone} of vpc-0fa4e0000000000001. */
+    public synchronized FakeEc2 subnet(String id, String zone) {
+        subnets.put(id, new String[] {zone, "vpc-0fa4e0000000000001"});
+        return this;
+    }
+
+    /** A launch template with one version (1, default and latest) that launches {@code imageId}. */
+    public synchronized FakeEc2 launchTemplate(String id, String name, String imageId) {
+        launchTemplates.put(id, new String[] {name, imageId});
+        return this;
+    }
+
+    public synchronized FakeEc2 image(String id, String architecture) {
+        images.put(id, architecture);
+        return this;
+    }
+
+    private static List<String> indexed(RecordedRequest r, String prefix) {
+        return r.form().entrySet().stream().filter(e -> e.getKey().matches(Pattern.quote(prefix) + "\\.\\d+"))
+                .map(Map.Entry::getValue).toList();
+    }
+
+    /** The values of the request's filter {@code name}. */
+    private static List<String> filter(RecordedRequest r, String name) {
+        List<String> values = new ArrayList<>();
+        r.form().forEach((k, v) -> {
+            Matcher m = FILTER.matcher(k);
+            if (m.matches() && m.group(2).equals("Name") && v.equals(name)) {
+                r.form().forEach((k2, v2) -> {
+                    if (k2.startsWith("Filter." + m.group(1) + ".Value.")) {
+                        values.add(v2);
+                    }
+                });
+            }
+        });
+        return values;
+    }
+
+    private static FakeResponse answer(String operation, String body) {
+        return FakeResponse.xml("<" + operation + "Response xmlns=\"" + NS + "\"><requestId>r-5</requestId>" + body
+                + "</" + operation + "Response>");
+    }
+
+    private synchronized FakeResponse describeSubnets(RecordedRequest r) {
+        StringBuilder items = new StringBuilder();
+        for (String id : filter(r, "subnet-id")) {
+            String[] s = subnets.get(id);
+            if (s != null) {
+                items.append("<item><subnetId>").append(id).append("</subnetId><availabilityZone>").append(s[0])
+                        .append("</availabilityZone><vpcId>").append(s[1]).append("</vpcId></item>");
+            }
+        }
+        return answer("DescribeSubnets", "<subnetSet>" + items + "</subnetSet>");
+    }
+
+    private synchronized FakeResponse describeInstanceTypes(RecordedRequest r) {
+        List<String> asked = indexed(r, "InstanceType");
+        List<String> unknown = asked.stream().filter(t -> !TYPES.containsKey(t)).toList();
+        if (!unknown.isEmpty()) {
+            throw new FakeAwsServer.ErrorReply(new FakeAwsServer.FakeError(400, "InvalidInstanceType",
+                    "The following supplied instance types do not exist: " + unknown));
+        }
+        StringBuilder items = new StringBuilder();
+        for (String t : asked) {
+            String[] d = TYPES.get(t);
+            items.append("<item><instanceType>").append(t).append("</instanceType><processorInfo>")
+                    .append("<supportedArchitectures><item>").append(d[0]).append("</item></supportedArchitectures>")
+                    .append("</processorInfo><vCpuInfo><defaultVCpus>").append(d[1]).append("</defaultVCpus>")
+                    .append("</vCpuInfo><memoryInfo><sizeInMiB>").append(d[2]).append("</sizeInMiB></memoryInfo>")
+                    .append("</item>");
+        }
+        return answer("DescribeInstanceTypes", "<instanceTypeSet>" + items + "</instanceTypeSet>");
+    }
+
+    /** Every known type is offered in every zone asked for. */
+    private synchronized FakeResponse describeInstanceTypeOfferings(RecordedRequest r) {
+        StringBuilder items = new StringBuilder();
+        for (String t : filter(r, "instance-type")) {
+            for (String zone : filter(r, "location")) {
+                if (TYPES.containsKey(t)) {
+                    items.append("<item><instanceType>").append(t).append("</instanceType><locationType>")
+                            .append("availability-zone</locationType><location>").append(zone)
+                            .append("</location></item>");
+                }
+            }
+        }
+        return answer("DescribeInstanceTypeOfferings", "<instanceTypeOfferingSet>" + items
+                + "</instanceTypeOfferingSet>");
+    }
+
+    private synchronized FakeResponse describeLaunchTemplates(RecordedRequest r) {
+        StringBuilder items = new StringBuilder();
+        List<String> ids = indexed(r, "LaunchTemplateId");
+        List<String> names = indexed(r, "LaunchTemplateName");
+        launchTemplates.forEach((id, t) -> {
+            if (ids.contains(id) || names.contains(t[0])) {
+                items.append("<item><launchTemplateId>").append(id).append("</launchTemplateId><launchTemplateName>")
+                        .append(t[0]).append("</launchTemplateName><defaultVersionNumber>1</defaultVersionNumber>")
+                        .append("<latestVersionNumber>1</latestVersionNumber></item>");
+            }
+        });
+        if (items.isEmpty()) {
+            throw new FakeAwsServer.ErrorReply(ids.isEmpty()
+                    ? new FakeAwsServer.FakeError(400, "InvalidLaunchTemplateName.NotFoundException",
+                            "At least one of the launch templates specified in the request does not exist.")
+                    : new FakeAwsServer.FakeError(400, "InvalidLaunchTemplateId.NotFound",
+                            "The specified launch template, with template ID " + ids.get(0) + ", does not exist."));
+        }
+        return answer("DescribeLaunchTemplates", "<launchTemplates>" + items + "</launchTemplates>");
+    }
+
+    private synchronized FakeResponse describeLaunchTemplateVersions(RecordedRequest r) {
+        String id = r.form().get("LaunchTemplateId");
+        String[] t = launchTemplates.get(id);
+        List<String> versions = indexed(r, "LaunchTemplateVersion");
+        if (t == null) {
+            throw new FakeAwsServer.ErrorReply(new FakeAwsServer.FakeError(400, "InvalidLaunchTemplateId.NotFound",
+                    "The specified launch template, with template ID " + id + ", does not exist."));
+        }
+        if (versions.stream().anyMatch(v -> !List.of("1", "$Default", "$Latest").contains(v))) {
+            throw new FakeAwsServer.ErrorReply(new FakeAwsServer.FakeError(400,
+                    "InvalidLaunchTemplateId.VersionNotFound", "Could not find launch template version " + versions
+                            + " for launch template ID " + id + "."));
+        }
+        return answer("DescribeLaunchTemplateVersions", "<launchTemplateVersionSet><item><launchTemplateId>" + id
+                + "</launchTemplateId><versionNumber>1</versionNumber><defaultVersion>true</defaultVersion>"
+                + "<launchTemplateData><imageId>" + t[1] + "</imageId></launchTemplateData></item>"
+                + "</launchTemplateVersionSet>");
+    }
+
+    private synchronized FakeResponse describeImages(RecordedRequest r) {
+        StringBuilder items = new StringBuilder();
+        for (String id : indexed(r, "ImageId")) {
+            String arch = images.get(id);
+            if (arch == null) {
+                throw new FakeAwsServer.ErrorReply(new FakeAwsServer.FakeError(400, "InvalidAMIID.NotFound",
+                        "The image id '[" + id + "]' does not exist"));
+            }
+            items.append("<item><imageId>").append(id).append("</imageId><imageState>available</imageState>")
+                    .append("<architecture>").append(arch).append("</architecture><name>agent-image</name></item>");
+        }
+        return answer("DescribeImages", "<imagesSet>" + items + "</imagesSet>");
     }
 
     public FakeAwsServer server() {

@@ -101,8 +101,7 @@ public final class AwsErrors {
         String awsMessage = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
         awsMessage = awsMessage == null ? "" : awsMessage;
         String identity = settings.describe();
-        if (ACCESS_DENIED.contains(code) || (e.statusCode() == 403 && !EXPIRED.contains(code)
-                && !INVALID_CREDENTIALS.contains(code))) {
+        if (isAccessDenied(e)) {
             String refused = refusedAction(awsMessage).orElse(action);
             return new StageException(StageException.Kind.AWS,
                     "AWS denied " + refused + " (" + code + "): " + awsMessage,
@@ -135,6 +134,31 @@ public final class AwsErrors {
                 "Could not reach " + where + " for " + action + ": " + why + ".",
                 "Check the region, the endpoint override, proxies and the network path from this machine to AWS.",
                 e);
+    }
+
+    /** True when AWS refused the call for lack of permission (not for expired or unknown credentials). */
+    public static boolean isAccessDenied(Throwable e) {
+        if (e instanceof AwsServiceException ase) {
+            String code = errorCode(ase);
+            return ACCESS_DENIED.contains(code) || ase.statusCode() == 403 && !EXPIRED.contains(code)
+                    && !INVALID_CREDENTIALS.contains(code);
+        }
+        return false;
+    }
+
+    /** True when AWS did not accept the credentials themselves (expired, unknown key, bad signature). */
+    public static boolean isCredentialsProblem(Throwable e) {
+        return e instanceof AwsServiceException ase
+                && (EXPIRED.contains(errorCode(ase)) || INVALID_CREDENTIALS.contains(errorCode(ase)));
+    }
+
+    /**
+     * The IAM action AWS says it refused ("... not authorized to perform: iam:PassRole ..."), else {@code action}:
+     * a dry-run CreateFleet may be refused for {@code iam:PassRole} or {@code ec2:RunInstances}.
+     */
+    public static String deniedAction(AwsServiceException e, String action) {
+        String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
+        return refusedAction(message).orElse(action);
     }
 
     static java.util.Optional<String> refusedAction(String message) {

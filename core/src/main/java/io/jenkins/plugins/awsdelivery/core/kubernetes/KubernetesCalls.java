@@ -10,6 +10,9 @@ import java.util.function.Supplier;
  */
 public final class KubernetesCalls {
 
+    /** The per-request timeout {@link KubernetesClientFactory} gives the client, named in timeout messages. */
+    static final java.time.Duration REQUEST_TIMEOUT = java.time.Duration.ofSeconds(10);
+
     private KubernetesCalls() {}
 
     /**
@@ -32,6 +35,27 @@ public final class KubernetesCalls {
         });
     }
 
+    /**
+     * No HTTP answer at all: the client gives code 0 or -1 and "An error has occurred", so the cause is read from the
+     * network error underneath (connection refused, TLS, unknown host, timeout).
+     */
+    private static StageException unreachable(String verb, String resource, String where,
+                                              KubernetesClientException e) {
+        KubernetesReachability.Cause cause = KubernetesReachability.Cause.of(e, REQUEST_TIMEOUT);
+        return new StageException(StageException.Kind.KUBERNETES, "The Kubernetes API server could not be reached to "
+                + verb + " " + resource + " " + where + ": " + cause.text() + ".", cause.hint(), e);
+    }
+
+    private static String hintFor(int code) {
+        if (code == 404) {
+            return "Check the name and that the cluster serves this API (its CRD is installed).";
+        }
+        if (code == 409) {
+            return "Another change to the same object came first; run the stage again.";
+        }
+        return code >= 500 ? "The API server failed the request; check its health and run the stage again." : "";
+    }
+
     public static StageException translate(String verb, String resource, String namespace,
                                            KubernetesClientException e) {
         String where = namespace == null ? "(cluster-scoped)" : "in namespace '" + namespace + "'";
@@ -46,11 +70,10 @@ public final class KubernetesCalls {
                     "Grant the verb '" + verb + "' on '" + resource + "' "
                             + (namespace == null ? "in a ClusterRole" : "in a Role in namespace '" + namespace + "'")
                             + " to the identity Jenkins uses (see the RBAC role in docs/px-snapshot.md).", e);
-            case 0 -> new StageException(StageException.Kind.KUBERNETES, "The Kubernetes API could not be reached "
-                    + "to " + verb + " " + resource + " " + where + ": " + e.getMessage(),
-                    "Check the server URL, the network path from Jenkins to the cluster and the CA certificate.", e);
-            default -> new StageException(StageException.Kind.KUBERNETES, "Kubernetes refused to " + verb + " "
-                    + resource + " " + where + " (HTTP " + e.getCode() + "): " + serverSays, "", e);
+            default -> e.getCode() <= 0 ? unreachable(verb, resource, where, e)
+                    : new StageException(StageException.Kind.KUBERNETES, "Kubernetes refused to " + verb + " "
+                            + resource + " " + where + " (HTTP " + e.getCode() + "): " + serverSays,
+                            hintFor(e.getCode()), e);
         };
     }
 }

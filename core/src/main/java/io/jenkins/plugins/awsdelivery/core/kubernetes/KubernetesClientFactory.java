@@ -7,11 +7,15 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.jenkins.plugins.awsdelivery.core.StageException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.util.Base64;
 
 /** Builds a fabric8 client from {@link KubernetesSettings}. The caller closes it. */
 public final class KubernetesClientFactory {
+
+    static final int CONNECTION_TIMEOUT_MS = 5_000;
 
     private KubernetesClientFactory() {}
 
@@ -59,6 +63,12 @@ public final class KubernetesClientFactory {
                 }
             }
         }
+        // fabric8's defaults retry a request that got no answer 10 times with up to 3.2 s between attempts: 20 s
+        // and more before "connection refused" is reported. Two quick retries ride out a blip.
+        config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
+        config.setRequestTimeout((int) KubernetesCalls.REQUEST_TIMEOUT.toMillis());
+        config.setRequestRetryBackoffLimit(2);
+        config.setRequestRetryBackoffInterval(250);
         if (settings.defaultNamespace() != null && !settings.defaultNamespace().isBlank()) {
             config.setNamespace(settings.defaultNamespace());
         }
@@ -68,9 +78,18 @@ public final class KubernetesClientFactory {
     private static String read(KubernetesSettings.Kubeconfig kc) {
         try {
             return Files.readString(kc.path(), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw StageException.invalidInput("The kubeconfig file " + kc.path() + " does not exist.",
+                    "Check the path; kubectl's default is ~/.kube/config.");
+        } catch (AccessDeniedException e) {
+            throw StageException.invalidInput("The kubeconfig file " + kc.path() + " cannot be read: permission "
+                    + "denied.", "Let the user Jenkins runs as read it, or use a kubeconfig file credential.");
         } catch (IOException e) {
-            throw StageException.invalidInput("Cannot read the kubeconfig " + kc.path() + ": " + e.getMessage(),
-                    "Check the path and its permissions.");
+            String why = Files.isDirectory(kc.path()) ? "it is a directory"
+                    : e.getMessage() == null || e.getMessage().equals(kc.path().toString())
+                    ? e.getClass().getSimpleName() : e.getMessage();
+            throw StageException.invalidInput("The kubeconfig file " + kc.path() + " cannot be read: " + why + ".",
+                    "Give the path of a kubeconfig file.");
         }
     }
 }

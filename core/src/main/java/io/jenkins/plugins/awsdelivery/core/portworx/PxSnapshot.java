@@ -8,6 +8,7 @@ import io.jenkins.plugins.awsdelivery.core.DurationText;
 import io.jenkins.plugins.awsdelivery.core.StageException;
 import io.jenkins.plugins.awsdelivery.core.StageLog;
 import io.jenkins.plugins.awsdelivery.core.kubernetes.KubernetesCalls;
+import io.jenkins.plugins.awsdelivery.core.kubernetes.KubernetesReachability;
 import io.jenkins.plugins.awsdelivery.core.portworx.PxProgress.Phase;
 import io.jenkins.plugins.awsdelivery.core.portworx.PxSnapshotResult.Status;
 import io.jenkins.plugins.awsdelivery.core.wait.BlockingWaiter;
@@ -80,6 +81,8 @@ public final class PxSnapshot {
      */
     public PxProgress start() {
         progress.startedAt = clock.instant();
+        // A server that is not there fails here, within the stage's timeout, naming the URL and the cause.
+        KubernetesReachability.check(client, request.timeout());
         api = resolveApi();
         progress.method = api.method();
         List<PersistentVolumeClaim> claims = sourceClaims();

@@ -46,6 +46,11 @@ public final class Ec2FleetApi implements FleetApi {
         this.clock = clock;
     }
 
+    /** The client factory this API calls through; {@link SpotCheck} makes its own calls with it. */
+    AwsClientFactory aws() {
+        return aws;
+    }
+
     private Ec2Client ec2() {
         return aws.client(Ec2Client::builder);
     }

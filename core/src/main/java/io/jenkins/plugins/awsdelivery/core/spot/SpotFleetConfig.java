@@ -36,6 +36,7 @@ public final class SpotFleetConfig implements Serializable {
     private static final Pattern LAUNCH_TEMPLATE_ID = Pattern.compile("lt-[0-9a-f]{8,17}");
     private static final Pattern AMI = Pattern.compile("ami-[0-9a-f]{8,17}");
     private static final Pattern SECURITY_GROUP = Pattern.compile("sg-[0-9a-f]{8,17}");
+    private static final Pattern TEMPLATE_VERSION = Pattern.compile("\\$Default|\\$Latest|[1-9][0-9]{0,17}");
 
     private final String cloudName;
     private final String controllerId;
@@ -337,6 +338,25 @@ public final class SpotFleetConfig implements Serializable {
             return this;
         }
 
+        /** With an AMI: the instance profile (name or ARN) of the agents. */
+        public Builder instanceProfile(String profile) {
+            this.instanceProfile = blankToNull(profile);
+            return this;
+        }
+
+        /** With an AMI: the agents' security groups. */
+        public Builder securityGroupIds(List<String> groups) {
+            this.securityGroupIds.clear();
+            groups.stream().map(String::trim).filter(g -> !g.isEmpty()).forEach(this.securityGroupIds::add);
+            return this;
+        }
+
+        /** With an AMI: the user data (a boot script) of the agents. */
+        public Builder userData(String userData) {
+            this.userData = blankToNull(userData);
+            return this;
+        }
+
         /** With an AMI: an EC2 key pair put on the instances (for SSH agents). */
         public Builder keyName(String keyName) {
             this.keyName = blankToNull(keyName);
@@ -445,6 +465,25 @@ public final class SpotFleetConfig implements Serializable {
             if (hasTemplate && amiId != null) {
                 throw StageException.invalidInput("Both a launch template and an AMI (" + amiId + ") are set.",
                         "Put the AMI in the launch template, or remove the launch template.");
+            }
+            if (hasTemplate && (instanceProfile != null || !securityGroupIds.isEmpty() || keyName != null)) {
+                throw StageException.invalidInput("A launch template is set together with "
+                        + (instanceProfile != null ? "an instance profile (" + instanceProfile + ")"
+                        : !securityGroupIds.isEmpty() ? "security groups " + securityGroupIds
+                        : "a key pair (" + keyName + ")") + ", which would be ignored.",
+                        "Put instance profile, security groups and key pair in the launch template, or use an AMI "
+                                + "instead of the launch template.");
+            }
+            String version = launchTemplateVersion == null ? null : launchTemplateVersion.trim();
+            if (version != null && !version.isEmpty()) {
+                if (!hasTemplate) {
+                    throw StageException.invalidInput("A launch template version (" + version + ") is set without "
+                            + "a launch template.", "Give the launch template too, or remove the version.");
+                }
+                if (!TEMPLATE_VERSION.matcher(version).matches()) {
+                    throw StageException.invalidInput("Launch template version '" + version + "' is not a version.",
+                            "Give $Default, $Latest or a version number (1, 2, ...).");
+                }
             }
             if (!hasTemplate && amiId == null) {
                 throw StageException.invalidInput("Cloud '" + cloudName + "' has neither a launch template nor an "

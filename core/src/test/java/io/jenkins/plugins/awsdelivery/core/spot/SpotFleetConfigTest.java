@@ -58,4 +58,31 @@ class SpotFleetConfigTest {
                         .contains("price-capacity-optimized, capacity-optimized, lowest-price"));
         assertThat(AllocationStrategy.parse("CAPACITY_OPTIMIZED")).isEqualTo(AllocationStrategy.CAPACITY_OPTIMIZED);
     }
+
+    @Test
+    void aLaunchTemplateVersionIsDefaultLatestOrAPositiveNumber() {
+        for (String ok : List.of("$Default", "$Latest", "1", "42")) {
+            assertThat(SpotEngineTest.config().launchTemplateVersion(ok).build().launchTemplateVersion())
+                    .isEqualTo(ok);
+        }
+        for (String bad : List.of("-3", "0", "latest", "1.5", "$default")) {
+            assertThatThrownBy(() -> SpotEngineTest.config().launchTemplateVersion(bad).build())
+                    .isInstanceOf(StageException.class)
+                    .hasMessage("Launch template version '" + bad + "' is not a version.");
+        }
+    }
+
+    @Test
+    void settingsThatOnlyAnAmiUsesAreRefusedWithALaunchTemplate() {
+        assertThatThrownBy(() -> SpotEngineTest.config().instanceProfile("jenkins-agent").build())
+                .hasMessageContaining("A launch template is set together with an instance profile (jenkins-agent)");
+        assertThatThrownBy(() -> SpotEngineTest.config().securityGroupIds(List.of("sg-0123456789abcdef0")).build())
+                .hasMessageContaining("security groups [sg-0123456789abcdef0], which would be ignored");
+        assertThatThrownBy(() -> SpotEngineTest.config().ami("ami-0123456789abcdef0", null, List.of(), null)
+                .build()).hasMessageContaining("Both a launch template and an AMI");
+        assertThatThrownBy(() -> SpotFleetConfig.builder("c", "j").ami("ami-0123456789abcdef0", null, List.of(),
+                null).launchTemplateVersion("3").instanceTypes("m5.large")
+                .subnetIds(List.of("subnet-0aaaaaaaaaaaaaaa1")).build())
+                .hasMessageContaining("A launch template version (3) is set without a launch template.");
+    }
 }
