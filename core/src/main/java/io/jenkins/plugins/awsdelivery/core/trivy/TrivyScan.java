@@ -135,9 +135,11 @@ public final class TrivyScan {
         long importCalls = 0;
         Map<String, ImportState.Entry> before = earlierFindings;
         SeverityGate gate = request.gate();
+        // One limiter for the import and the archive: they share Security Hub's rate.
+        RateLimiter imports = RateLimiter.securityHubImports(clock, sleeper);
         try (AsffFileWriter asff = request.asffFile() == null ? null : new AsffFileWriter(request.asffFile());
              SecurityHubImporter importer = request.dryRun() ? null : new SecurityHubImporter(aws,
-                     RateLimiter.securityHubImports(clock, sleeper), sleeper, log, accepted::add)) {
+                     imports, sleeper, log, accepted::add)) {
             TrivyReportReader.forEachFinding(report, reportFile, (result, finding) -> {
                 AsffMapper.Mapped m = mapper.map(report, result, finding, before::get);
                 MappedFinding f = m.finding();
@@ -209,7 +211,7 @@ public final class TrivyScan {
             if (request.archiveFixed() && !gone.isEmpty()) {
                 Set<String> archivedIds = ConcurrentHashMap.newKeySet();
                 try (SecurityHubImporter archiver = new SecurityHubImporter(aws,
-                        RateLimiter.securityHubImports(clock, sleeper), sleeper, log, archivedIds::add)) {
+                        imports, sleeper, log, archivedIds::add)) {
                     for (String id : gone) {
                         AwsSecurityFinding a = mapper.archived(report, id, before.get(id), null);
                         archiver.add(a, AsffJson.size(a));
