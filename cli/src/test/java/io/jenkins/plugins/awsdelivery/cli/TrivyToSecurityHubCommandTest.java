@@ -76,19 +76,26 @@ class TrivyToSecurityHubCommandTest {
         assertThat(code).isZero();
     }
 
-    @Test
-    void outOfMemoryIsExitThreeWithOneLine() {
+    /** A subcommand that throws, run the way Main runs every subcommand. */
+    private int runThrowing(RuntimeException orNull, Error error) {
         @picocli.CommandLine.Command(name = "boom")
         class Boom implements java.util.concurrent.Callable<Integer> {
             @Override
             public Integer call() {
-                throw new OutOfMemoryError("Java heap space");
+                if (error != null) {
+                    throw error;
+                }
+                throw orNull;
             }
         }
         picocli.CommandLine cli = Main.commandLine();
         cli.addSubcommand("boom", new Boom());
+        return Main.run(new String[] {"boom"}, new PrintWriter(out, true), new PrintWriter(err, true), cli);
+    }
 
-        int code = Main.run(new String[] {"boom"}, new PrintWriter(out, true), new PrintWriter(err, true), cli);
+    @Test
+    void outOfMemoryIsExitThreeWithOneLine() {
+        int code = runThrowing(null, new OutOfMemoryError("Java heap space"));
 
         assertThat(code).isEqualTo(Main.SERVICE_ERROR);
         assertThat(err.toString().strip().lines()).singleElement().satisfies(l -> assertThat(l)
@@ -97,17 +104,7 @@ class TrivyToSecurityHubCommandTest {
 
     @Test
     void unexpectedExceptionIsExitThreeWithOneLine() {
-        @picocli.CommandLine.Command(name = "npe")
-        class Npe implements java.util.concurrent.Callable<Integer> {
-            @Override
-            public Integer call() {
-                throw new IllegalStateException("surprise");
-            }
-        }
-        picocli.CommandLine cli = Main.commandLine();
-        cli.addSubcommand("npe", new Npe());
-
-        int code = Main.run(new String[] {"npe"}, new PrintWriter(out, true), new PrintWriter(err, true), cli);
+        int code = runThrowing(new IllegalStateException("surprise"), null);
 
         assertThat(code).isEqualTo(Main.SERVICE_ERROR);
         assertThat(err.toString().strip().lines()).singleElement().satisfies(l -> assertThat(l)
