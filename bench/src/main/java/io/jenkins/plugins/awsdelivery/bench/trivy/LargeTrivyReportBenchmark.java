@@ -27,7 +27,8 @@ import java.time.Instant;
  * java -cp bench/target/benchmarks.jar io.jenkins.plugins.awsdelivery.bench.trivy.LargeTrivyReportBenchmark \
  *     generate /tmp/big.json 95000              # the 210 MB report
  * java -Xmx512m -cp … LargeTrivyReportBenchmark dry-run /tmp/big.json
- * java -Xmx512m -cp … LargeTrivyReportBenchmark import-fake /tmp/big.json   # scripted Security Hub, real clock
+ * java -cp … CountingSecurityHub 8555 &                                      # another process
+ * java -Xmx512m -cp … LargeTrivyReportBenchmark import-endpoint /tmp/big.json http://127.0.0.1:8555
  * java -cp … LargeTrivyReportBenchmark generate /tmp/10k.json 10000
  * java -cp … LargeTrivyReportBenchmark import-moto /tmp/10k.json 5          # moto on loopback; then 5 fixed
  * </pre>
@@ -46,6 +47,7 @@ public final class LargeTrivyReportBenchmark {
             case "generate" -> generate(report, "1.0", args.length > 2 ? Integer.parseInt(args[2]) : 95_000, 0);
             case "dry-run" -> dryRun(report);
             case "import-fake" -> importFake(report);
+            case "import-endpoint" -> importEndpoint(report, java.net.URI.create(args[2]));
             case "import-moto" -> importMoto(report, args.length > 2 ? Integer.parseInt(args[2]) : 5);
             default -> throw new IllegalArgumentException("mode: generate, dry-run, import-fake or import-moto");
         }
@@ -144,6 +146,21 @@ public final class LargeTrivyReportBenchmark {
                     d -> Thread.sleep(d.toMillis()), StageLog.silent()).run();
             print("import, scripted Security Hub (real clock, 10 req/s)", report, r.imported(),
                     aws.calls().totalCalls(), System.nanoTime() - start);
+        }
+    }
+
+    /** Import into an endpoint in another process (CountingSecurityHub, or moto): the peak is the import's own. */
+    private static void importEndpoint(Path report, java.net.URI endpoint) throws IOException {
+        AwsSettings settings = AwsSettings.of(AwsSettings.Layer.EMPTY.withRegion("eu-west-1")
+                .withCredentials(new CredentialsSource.StaticKeys("AKIAIOSFODNN7EXAMPLE", "bench-secret"))
+                .withEndpoint(endpoint));
+        try (AwsClientFactory aws = new AwsClientFactory(settings)) {
+            long start = System.nanoTime();
+            TrivyScanResult r = new TrivyScan(new TrivyScanRequest(report, null, null, "123456789012", null, null,
+                    null, true, false, null), aws, TrivyRunner.fromEnvironment(report.getParent()), Clock.systemUTC(),
+                    d -> Thread.sleep(d.toMillis()), StageLog.silent()).run();
+            print("import into " + endpoint, report, r.imported(), aws.calls().totalCalls(),
+                    System.nanoTime() - start);
         }
     }
 
