@@ -24,7 +24,8 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * Import state kept with the build: a gzip file in the build's directory and a {@link TrivyImportStateAction} that
- * names it. Found again through the job's previous builds, newest first, up to {@link #BUILDS_SEARCHED} back.
+ * names it. Found again in this build (an earlier step) or through the job's previous builds, newest first, up to
+ * {@link #BUILDS_SEARCHED} back.
  */
 final class BuildImportStateStore implements ImportStateStore {
 
@@ -41,8 +42,9 @@ final class BuildImportStateStore implements ImportStateStore {
 
     @Override
     public Optional<Earlier> load(String productArn, String repository) {
-        Run<?, ?> r = run.getPreviousBuild();
-        for (int i = 0; r != null && i < BUILDS_SEARCHED; i++, r = r.getPreviousBuild()) {
+        // This build first: an earlier step of it may have imported the same repository.
+        Run<?, ?> r = run;
+        for (int i = 0; r != null && i <= BUILDS_SEARCHED; i++, r = r.getPreviousBuild()) {
             for (TrivyImportStateAction a : r.getActions(TrivyImportStateAction.class)) {
                 if (!a.isFor(productArn, repository)) {
                     continue;
