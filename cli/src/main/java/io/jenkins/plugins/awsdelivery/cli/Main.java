@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  * {@code aws-delivery-stages}: every stage of the Jenkins plugin, from a shell.
  *
  * <p>Exit codes: 0 success; 1 the stage ran and said no (a gate failed, a deployment rolled back or timed out);
- * 2 usage error or invalid input; 3 an AWS or Kubernetes error.
+ * 2 usage error or invalid input; 3 an AWS or Kubernetes error, or anything unexpected (out of memory included).
  */
 @Command(name = "aws-delivery-stages",
         mixinStandardHelpOptions = true,
@@ -28,7 +28,7 @@ import picocli.CommandLine.Command;
             "  0  success",
             "  1  the stage said no: a gate failed, a deployment failed, rolled back or timed out",
             "  2  usage error or invalid input",
-            "  3  AWS or Kubernetes error"})
+            "  3  AWS or Kubernetes error, or an unexpected error such as running out of memory"})
 public final class Main implements Runnable {
 
     public static final int OK = 0;
@@ -57,9 +57,30 @@ public final class Main implements Runnable {
                 return se.kind() == StageException.Kind.INVALID_INPUT ? USAGE
                         : se.kind() == StageException.Kind.TIMEOUT ? STAGE_SAID_NO : SERVICE_ERROR;
             }
-            throw e;
+            return unexpected(commandLine.getErr(), e);
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            return unexpected(err, e);
+        }
+    }
+
+    /**
+     * Anything no stage expected, an OutOfMemoryError included: one line and exit 3, never the stack trace and never
+     * exit 1 (which says the stage ran and said no).
+     */
+    static int unexpected(PrintWriter err, Throwable e) {
+        String hint = e instanceof OutOfMemoryError
+                ? " Give Java more memory (-Xmx, or JAVA_OPTS) or report the input that needed it."
+                : " This is a bug; please report it with the command line.";
+        StackTraceElement at = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
+        err.println("ERROR: unexpected " + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                + (at == null ? "" : " (at " + at.getClassName() + "." + at.getMethodName() + ":" + at.getLineNumber()
+                + ")") + "." + hint);
+        err.flush();
+        return SERVICE_ERROR;
     }
 
     public static CommandLine commandLine() {

@@ -4,9 +4,10 @@ import io.jenkins.plugins.awsdelivery.core.StageException;
 import io.jenkins.plugins.awsdelivery.core.StageLog;
 import io.jenkins.plugins.awsdelivery.core.aws.AwsClientFactory;
 import io.jenkins.plugins.awsdelivery.core.trivy.AsffMapper;
+import io.jenkins.plugins.awsdelivery.core.trivy.ImportStateFile;
 import io.jenkins.plugins.awsdelivery.core.trivy.SeverityGate;
 import io.jenkins.plugins.awsdelivery.core.trivy.TrivyReport;
-import io.jenkins.plugins.awsdelivery.core.trivy.TrivyReportParser;
+import io.jenkins.plugins.awsdelivery.core.trivy.TrivyReportReader;
 import io.jenkins.plugins.awsdelivery.core.trivy.TrivyRunner;
 import io.jenkins.plugins.awsdelivery.core.trivy.TrivyScan;
 import io.jenkins.plugins.awsdelivery.core.trivy.TrivyScanRequest;
@@ -25,7 +26,9 @@ import picocli.CommandLine.Option;
 /** {@code trivy-to-securityhub}: the trivyScanToSecurityHub stage from a shell. */
 @Command(name = "trivy-to-securityhub", mixinStandardHelpOptions = true,
         description = {"Import a Trivy report into AWS Security Hub as ASFF findings, and gate on severity.",
-            "Exit code 1 when the gate fails (findings of a --fail-on severity)."})
+            "Exit code 1 when the gate fails (findings of a --fail-on severity); 2 for a report or option that is "
+                + "not valid (nothing is imported); 3 when AWS fails or anything unexpected happens (such as "
+                + "running out of memory)."})
 public final class TrivyToSecurityHubCommand extends StageCommand {
 
     static final String DRY_RUN_REGION = "us-east-1";
@@ -68,6 +71,15 @@ public final class TrivyToSecurityHubCommand extends StageCommand {
     @Option(names = "--no-archive", description = "Do not archive earlier findings that are gone now.")
     boolean noArchive;
 
+    @Option(names = "--state-file", paramLabel = "FILE",
+            description = "Keep what each import sent in this file (gzip when it ends in .gz), so the next import "
+                    + "archives fixed findings without reading them back from Security Hub.")
+    Path stateFile;
+
+    @Option(names = "--reconcile", description = "Read the earlier findings back from Security Hub even when "
+            + "--state-file knows them (after changes made elsewhere).")
+    boolean reconcile;
+
     @Option(names = "--dry-run", description = "Call no AWS API; write the findings to --asff-file.")
     boolean dryRun;
 
@@ -83,7 +95,7 @@ public final class TrivyToSecurityHubCommand extends StageCommand {
         if (dryRun && report != null && (!aws.hasRegion() || accountId == null)) {
             // A dry run calls no AWS API: an ECR image's own region and account make the ARNs right.
             try {
-                TrivyReport parsed = TrivyReportParser.parse(report.toString(), java.nio.file.Files.readAllBytes(report));
+                TrivyReport parsed = TrivyReportReader.readArtifact(report);
                 if (!aws.hasRegion()) {
                     parsed.ecrRegion().ifPresent(r -> {
                         aws.region = r;
@@ -96,14 +108,14 @@ public final class TrivyToSecurityHubCommand extends StageCommand {
                         log.info("Dry run: account %s from the ECR image.", a);
                     });
                 }
-            } catch (java.io.IOException | StageException e) {
+            } catch (StageException e) {
                 // TrivyScan reads the report again and reports the problem with its position.
             }
         }
         TrivyScanRequest request = new TrivyScanRequest(report, image, trivyArguments, accountId,
                 aquaProduct ? AsffMapper.Product.AQUA : AsffMapper.Product.DEFAULT,
                 new SeverityGate(new HashSet<>(failOn), ignoreUnfixed, ignore, false), new HashSet<>(importSeverities),
-                !noArchive, dryRun, asffFile);
+                !noArchive, dryRun, asffFile, reconcile);
         if (dryRun && !aws.hasRegion()) {
             // A dry run calls no AWS API; the region only appears in ARNs.
             aws.region = DRY_RUN_REGION;
@@ -112,7 +124,7 @@ public final class TrivyToSecurityHubCommand extends StageCommand {
         try (AwsClientFactory factory = new AwsClientFactory(aws.settings())) {
             TrivyScanResult result = new TrivyScan(request, factory, TrivyRunner.fromEnvironment(
                     Path.of(System.getProperty("java.io.tmpdir"))), Clock.systemUTC(), d -> Thread.sleep(d.toMillis()),
-                    log).run();
+                    log).withStateStore(stateFile == null ? null : new ImportStateFile(stateFile)).run();
             return new Outcome(result, result.gatePassed());
         }
     }

@@ -37,6 +37,7 @@ public final class FakeSecurityHub implements AutoCloseable {
     private Instant last;
     private int throttled;
     private int pageSize = 100;
+    private boolean keep = true;
 
     public FakeSecurityHub(Supplier<Instant> clock) {
         this.clock = clock;
@@ -60,6 +61,14 @@ public final class FakeSecurityHub implements AutoCloseable {
     /** Findings whose ID matches are always refused with InvalidInput. */
     public FakeSecurityHub refuse(Predicate<String> ids) {
         permanentFailures.add(ids);
+        return this;
+    }
+
+    /**
+     * Counts imported findings without keeping them, for benchmarks that run this fake in the JVM they measure.
+     */
+    public FakeSecurityHub discardFindings() {
+        this.keep = false;
         return this;
     }
 
@@ -126,7 +135,9 @@ public final class FakeSecurityHub implements AutoCloseable {
                         .put("ErrorMessage", "Finding refused by the test");
                 continue;
             }
-            findings.put(id, f);
+            if (keep) {
+                findings.put(id, f);
+            }
             ok++;
         }
         out.put("FailedCount", failed.size()).put("SuccessCount", ok);

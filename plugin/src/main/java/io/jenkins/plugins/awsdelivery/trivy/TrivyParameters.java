@@ -33,6 +33,8 @@ interface TrivyParameters {
 
     boolean isMarkUnstable();
 
+    boolean isReconcile();
+
     /** The list parameters, as named in forms. */
     String[] LIST_FIELDS = {"trivyArguments", "failOn", "ignoreIds", "importSeverities"};
 }

@@ -57,6 +57,7 @@ public final class TrivyScanToSecurityHubStep extends AwsStep implements TrivyPa
     private boolean dryRun = false;
     private String asffFile;
     private boolean markUnstable = false;
+    private boolean reconcile = false;
 
     @Override
     public String getReportFile() {
@@ -196,6 +197,16 @@ public final class TrivyScanToSecurityHubStep extends AwsStep implements TrivyPa
     @DataBoundSetter
     public void setMarkUnstable(boolean markUnstable) {
         this.markUnstable = markUnstable;
+    }
+
+    @Override
+    public boolean isReconcile() {
+        return reconcile;
+    }
+
+    @DataBoundSetter
+    public void setReconcile(boolean reconcile) {
+        this.reconcile = reconcile;
     }
 
     @DataBoundConstructor

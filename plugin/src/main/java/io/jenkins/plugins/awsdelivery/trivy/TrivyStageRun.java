@@ -58,13 +58,14 @@ final class TrivyStageRun {
             TrivyScanRequest request = new TrivyScanRequest(local, null, List.of(), p.getAccountId(),
                     "aqua".equalsIgnoreCase(p.getProduct()) ? AsffMapper.Product.AQUA : AsffMapper.Product.DEFAULT,
                     new SeverityGate(new HashSet<>(p.getFailOn()), p.isIgnoreUnfixed(), ignore, p.isMarkUnstable()),
-                    new HashSet<>(p.getImportSeverities()), p.isArchiveFixed(), p.isDryRun(), asffLocal);
+                    new HashSet<>(p.getImportSeverities()), p.isArchiveFixed(), p.isDryRun(), asffLocal,
+                    p.isReconcile());
             ResolvedAws aws = connection.resolve(run, listener);
             StageLog log = StageLogs.of(listener, aws.secrets());
             TrivyScanResult result;
             try (AwsClientFactory factory = new AwsClientFactory(aws.settings())) {
                 result = new TrivyScan(request, factory, new TrivyRunner("", tmp), Clock.systemUTC(),
-                        d -> Thread.sleep(d.toMillis()), log).run();
+                        d -> Thread.sleep(d.toMillis()), log).withStateStore(new BuildImportStateStore(run)).run();
             }
             if (asffLocal != null) {
                 new FilePath(asffLocal.toFile()).copyTo(workspace.child(p.getAsffFile()));

@@ -79,6 +79,27 @@ class TrivyScanToSecurityHubStepTest {
     }
 
     @Test
+    void theNextBuildArchivesFromWhatThePreviousBuildKeptWithoutReadingSecurityHubBack() throws Exception {
+        WorkflowJob p = j.createProject(WorkflowJob.class);
+        String v1 = TrivyReports.image("registry.example.com/web:1").vulnerabilities("os", 3).json();
+        String v2 = TrivyReports.image("registry.example.com/web:2").vulnerabilities("os", 2).json();
+        String step = "def r = trivyScanToSecurityHub reportFile: 'trivy.json', accountId: '123456789012'\n"
+                + "echo \"archived=${r.archived} from=${r.earlierState}\"";
+        p.setDefinition(new CpsFlowDefinition("node {\n  writeFile file: 'trivy.json', text:  + v1 + \n"
+                + step + "\n}", true));
+        WorkflowRun first = j.buildAndAssertSuccess(p);
+        p.setDefinition(new CpsFlowDefinition("node {\n  writeFile file: 'trivy.json', text:  + v2 + \n"
+                + step + "\n}", true));
+        long reads = hub.server().count("GetFindings");
+
+        WorkflowRun second = j.buildAndAssertSuccess(p);
+
+        assertThat(first.getAction(TrivyImportStateAction.class).getFindings()).isEqualTo(3);
+        j.assertLogContains("archived=1 from=" + first.getFullDisplayName(), second);
+        assertThat(hub.server().count("GetFindings")).isEqualTo(reads);
+    }
+
+    @Test
     void dryRunWritesTheAsffFileIntoTheWorkspace() throws Exception {
         String report = TrivyReports.image("registry.example.com/web:1").vulnerabilities("os", 3).json();
 

@@ -4,7 +4,8 @@ import io.jenkins.plugins.awsdelivery.core.StageLog;
 import io.jenkins.plugins.awsdelivery.core.aws.AwsClientFactory;
 import io.jenkins.plugins.awsdelivery.core.trivy.AsffMapper;
 import io.jenkins.plugins.awsdelivery.core.trivy.RateLimiter;
-import io.jenkins.plugins.awsdelivery.core.trivy.TrivyReportParser;
+import io.jenkins.plugins.awsdelivery.core.trivy.TrivyReport;
+import io.jenkins.plugins.awsdelivery.core.trivy.TrivyReportReader;
 import io.jenkins.plugins.awsdelivery.core.trivy.TrivyRunner;
 import io.jenkins.plugins.awsdelivery.core.trivy.TrivyScan;
 import io.jenkins.plugins.awsdelivery.core.trivy.TrivyScanRequest;
@@ -12,7 +13,8 @@ import io.jenkins.plugins.awsdelivery.core.trivy.TrivyScanResult;
 import io.jenkins.plugins.awsdelivery.testing.FakeSecurityHub;
 import io.jenkins.plugins.awsdelivery.testing.TestClock;
 import io.jenkins.plugins.awsdelivery.testing.TrivyReports;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,15 +55,17 @@ public final class SecurityHubImportSimulation {
         TestClock clock2 = new TestClock(Instant.parse("2026-11-24T10:00:00Z"));
         try (FakeSecurityHub hub = new FakeSecurityHub(clock2::instant);
              AwsClientFactory aws = new AwsClientFactory(hub.server().settings("eu-west-1"))) {
-            var findings = new AsffMapper("eu-west-1", "123456789012", AsffMapper.Product.DEFAULT, clock2.instant())
-                    .map(TrivyReportParser.parse("r", Files.readString(report).getBytes(StandardCharsets.UTF_8)))
-                    .findings();
+            AsffMapper mapper = new AsffMapper("eu-west-1", "123456789012", AsffMapper.Product.DEFAULT,
+                    clock2.instant());
+            TrivyReport parsed = TrivyReportReader.read(report);
+            List<AwsSecurityFinding> findings = new ArrayList<>();
+            TrivyReportReader.forEachFinding(parsed, report, (r, f) -> findings.add(mapper.map(parsed, r, f,
+                    id -> null).finding().finding()));
             RateLimiter limiter = RateLimiter.securityHubImports(clock2, clock2::advance);
             SecurityHubClient client = aws.client(SecurityHubClient::builder);
             long start = System.nanoTime();
             int imported = 0;
-            for (var f : findings) {
-                AwsSecurityFinding finding = f.finding();
+            for (AwsSecurityFinding finding : findings) {
                 limiter.acquire();
                 imported += client.batchImportFindings(b -> b.findings(finding)).successCount();
             }

@@ -25,13 +25,13 @@ final class AsffLimits {
     static final int FINDING_BYTES = 240 * 1024;
 
     /** The finding fitted, or why it cannot be. */
-    record Fitted(AwsSecurityFinding finding, String error) {}
+    record Fitted(AwsSecurityFinding finding, String error, int bytes) {}
 
     private AsffLimits() {}
 
     static Fitted fit(AwsSecurityFinding f) {
         if (f.id().length() > 512) {
-            return new Fitted(null, "its Id is longer than 512 characters");
+            return new Fitted(null, "its Id is longer than 512 characters", 0);
         }
         Map<String, String> fields = new LinkedHashMap<>();
         f.productFields().forEach((k, v) -> {
@@ -63,9 +63,9 @@ final class AsffLimits {
         }
         if (size > FINDING_BYTES) {
             return new Fitted(null, "it is " + size + " bytes of JSON after truncation; Security Hub accepts "
-                    + FINDING_BYTES);
+                    + FINDING_BYTES, size);
         }
-        return new Fitted(fitted, null);
+        return new Fitted(fitted, null, size);
     }
 
     private static Vulnerability fitVulnerability(Vulnerability v) {

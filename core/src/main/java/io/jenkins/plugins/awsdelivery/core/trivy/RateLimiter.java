@@ -30,6 +30,11 @@ public final class RateLimiter {
         return new RateLimiter(10, 30, clock, sleeper);
     }
 
+    /** Security Hub's GetFindings rate: 3 requests a second, bursts of 6. */
+    public static RateLimiter securityHubReads(Clock clock, BlockingWaiter.Sleeper sleeper) {
+        return new RateLimiter(3, 6, clock, sleeper);
+    }
+
     /** Takes one token, sleeping until one is there. */
     public synchronized void acquire() throws InterruptedException {
         refill();

@@ -10,6 +10,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.securityhub.SecurityHubClient;
 import software.amazon.awssdk.services.securityhub.model.AwsSecurityFinding;
@@ -17,14 +24,18 @@ import software.amazon.awssdk.services.securityhub.model.BatchImportFindingsResp
 import software.amazon.awssdk.services.securityhub.model.ImportFindingsError;
 
 /**
- * BatchImportFindings in batches of at most 100 findings and 6 MB, within Security Hub's request rate. Findings that
- * fail for a transient reason are sent again; the others are reported with their error code. Nothing is dropped
+ * BatchImportFindings in batches of at most 100 findings and 6 MB, within Security Hub's request rate, filled as the
+ * findings come: a full batch is sent on one of a few threads while the caller maps the next one, and the caller
+ * waits only when {@link #IN_FLIGHT} batches are already on their way (so memory stays bounded). Findings that fail
+ * for a transient reason are sent again; the others are reported with their error code. Nothing is dropped
  * silently: every finding ends up imported or in {@link Outcome#failed()}.
  */
-final class SecurityHubImporter {
+final class SecurityHubImporter implements AutoCloseable {
 
     static final int MAX_FINDINGS = 100;
     static final int MAX_BYTES = 6 * 1024 * 1024;
+    /** Batches on their way at once: enough to keep the rate limit busy while the next batch is mapped. */
+    static final int IN_FLIGHT = 4;
     private static final int ATTEMPTS = 4;
     private static final Pattern TRANSIENT = Pattern.compile("(?i).*(throttl|internal|unavailable|timeout|"
             + "limitexceeded|toomanyrequests).*");
@@ -38,93 +49,158 @@ final class SecurityHubImporter {
     private final RateLimiter limiter;
     private final BlockingWaiter.Sleeper sleeper;
     private final StageLog log;
+    private final Consumer<String> onImported;
+    private final ExecutorService senders;
+    private final Semaphore slots = new Semaphore(IN_FLIGHT);
+    private final AtomicInteger imported = new AtomicInteger();
+    private final AtomicInteger calls = new AtomicInteger();
+    private final List<Failure> failed = new ArrayList<>();
+    private final AtomicReference<Throwable> unexpected = new AtomicReference<>();
+    private List<AwsSecurityFinding> batch = new ArrayList<>();
+    private long batchBytes = 2;
 
-    SecurityHubImporter(AwsClientFactory aws, RateLimiter limiter, BlockingWaiter.Sleeper sleeper, StageLog log) {
+    /**
+     * @param onImported called with the ID of every finding Security Hub accepted, on a sender thread
+     */
+    SecurityHubImporter(AwsClientFactory aws, RateLimiter limiter, BlockingWaiter.Sleeper sleeper, StageLog log,
+                        Consumer<String> onImported) {
         this.aws = aws;
         this.limiter = limiter;
         this.sleeper = sleeper;
         this.log = log;
+        this.onImported = onImported;
+        AtomicInteger n = new AtomicInteger();
+        this.senders = Executors.newFixedThreadPool(IN_FLIGHT, r -> {
+            Thread t = new Thread(r, "trivy-securityhub-import-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
-    Outcome importAll(List<AwsSecurityFinding> findings) {
-        int imported = 0;
-        int calls = 0;
-        List<Failure> failed = new ArrayList<>();
-        for (List<AwsSecurityFinding> batch : batches(findings)) {
-            List<AwsSecurityFinding> pending = batch;
-            for (int attempt = 1; !pending.isEmpty(); attempt++) {
-                BatchImportFindingsResponse response;
-                List<AwsSecurityFinding> toSend = pending;
+    /** Adds a finding of {@code bytes} bytes of JSON; sends the batch it fills. */
+    void add(AwsSecurityFinding f, int bytes) throws InterruptedException {
+        int size = bytes + 1;
+        if (!batch.isEmpty() && (batch.size() == MAX_FINDINGS || batchBytes + size > MAX_BYTES)) {
+            submit();
+        }
+        batch.add(f);
+        batchBytes += size;
+    }
+
+    /** Sends what is left and waits for every batch. */
+    Outcome finish() throws InterruptedException {
+        if (!batch.isEmpty()) {
+            submit();
+        }
+        slots.acquire(IN_FLIGHT);
+        slots.release(IN_FLIGHT);
+        Throwable t = unexpected.get();
+        if (t instanceof RuntimeException e) {
+            throw e;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        synchronized (failed) {
+            return new Outcome(imported.get(), List.copyOf(failed), calls.get());
+        }
+    }
+
+    /** Imports a list at once (the archive pass). */
+    Outcome importAll(List<AwsSecurityFinding> findings) throws InterruptedException {
+        for (AwsSecurityFinding f : findings) {
+            add(f, AsffJson.size(f));
+        }
+        return finish();
+    }
+
+    @Override
+    public void close() {
+        senders.shutdownNow();
+        try {
+            senders.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void submit() throws InterruptedException {
+        List<AwsSecurityFinding> toSend = batch;
+        batch = new ArrayList<>();
+        batchBytes = 2;
+        if (unexpected.get() != null) {
+            return;
+        }
+        slots.acquire();
+        try {
+            senders.execute(() -> {
                 try {
-                    limiter.acquire();
-                    calls++;
-                    response = aws.call("securityhub:BatchImportFindings", () -> client()
-                            .batchImportFindings(r -> r.findings(toSend)));
-                } catch (StageException e) {
-                    if (attempt < ATTEMPTS && AwsErrors.isTransient(e.getCause())) {
-                        backOff(attempt);
-                        continue;
-                    }
-                    String code = e.getCause() instanceof software.amazon.awssdk.awscore.exception.AwsServiceException a
-                            ? AwsErrors.errorCode(a) : "RequestFailed";
-                    toSend.forEach(f -> failed.add(new Failure(f.id(), code, e.getMessage())));
-                    break;
+                    send(toSend);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new StageException(StageException.Kind.AWS, "Interrupted while importing findings.", "", e);
+                    unexpected.compareAndSet(null, new StageException(StageException.Kind.AWS,
+                            "Interrupted while importing findings.", "", e));
+                } catch (RuntimeException | Error e) {
+                    unexpected.compareAndSet(null, e);
+                } finally {
+                    slots.release();
                 }
-                imported += response.successCount();
-                Map<String, AwsSecurityFinding> byId = new LinkedHashMap<>();
-                toSend.forEach(f -> byId.put(f.id(), f));
-                List<AwsSecurityFinding> retry = new ArrayList<>();
-                for (ImportFindingsError error : response.failedFindings()) {
-                    AwsSecurityFinding f = byId.get(error.id());
-                    boolean transientError = error.errorCode() != null && TRANSIENT.matcher(error.errorCode()).matches();
-                    if (f != null && transientError && attempt < ATTEMPTS) {
-                        retry.add(f);
-                    } else {
+            });
+        } catch (RuntimeException e) {
+            slots.release();
+            throw e;
+        }
+    }
+
+    private void send(List<AwsSecurityFinding> first) throws InterruptedException {
+        List<AwsSecurityFinding> pending = first;
+        for (int attempt = 1; !pending.isEmpty(); attempt++) {
+            BatchImportFindingsResponse response;
+            List<AwsSecurityFinding> toSend = pending;
+            try {
+                limiter.acquire();
+                calls.incrementAndGet();
+                response = aws.call("securityhub:BatchImportFindings", () -> client()
+                        .batchImportFindings(r -> r.findings(toSend)));
+            } catch (StageException e) {
+                if (attempt < ATTEMPTS && AwsErrors.isTransient(e.getCause())) {
+                    backOff(attempt);
+                    continue;
+                }
+                String code = e.getCause() instanceof software.amazon.awssdk.awscore.exception.AwsServiceException a
+                        ? AwsErrors.errorCode(a) : "RequestFailed";
+                synchronized (failed) {
+                    toSend.forEach(f -> failed.add(new Failure(f.id(), code, e.getMessage())));
+                }
+                return;
+            }
+            Map<String, AwsSecurityFinding> byId = new LinkedHashMap<>();
+            toSend.forEach(f -> byId.put(f.id(), f));
+            List<AwsSecurityFinding> retry = new ArrayList<>();
+            for (ImportFindingsError error : response.failedFindings()) {
+                AwsSecurityFinding f = byId.remove(error.id());
+                boolean transientError = error.errorCode() != null && TRANSIENT.matcher(error.errorCode()).matches();
+                if (f != null && transientError && attempt < ATTEMPTS) {
+                    retry.add(f);
+                } else {
+                    synchronized (failed) {
                         failed.add(new Failure(error.id(), error.errorCode(), error.errorMessage()));
                     }
                 }
-                if (!retry.isEmpty()) {
-                    backOff(attempt);
-                }
-                pending = retry;
             }
+            imported.addAndGet(response.successCount());
+            byId.keySet().forEach(onImported);
+            if (!retry.isEmpty()) {
+                backOff(attempt);
+            }
+            pending = retry;
         }
-        return new Outcome(imported, List.copyOf(failed), calls);
     }
 
-    /** Batches of at most 100 findings and 6 MB, in order. */
-    static List<List<AwsSecurityFinding>> batches(List<AwsSecurityFinding> findings) {
-        List<List<AwsSecurityFinding>> out = new ArrayList<>();
-        List<AwsSecurityFinding> current = new ArrayList<>();
-        long bytes = 2;
-        for (AwsSecurityFinding f : findings) {
-            int size = AsffJson.size(f) + 1;
-            if (!current.isEmpty() && (current.size() == MAX_FINDINGS || bytes + size > MAX_BYTES)) {
-                out.add(current);
-                current = new ArrayList<>();
-                bytes = 2;
-            }
-            current.add(f);
-            bytes += size;
-        }
-        if (!current.isEmpty()) {
-            out.add(current);
-        }
-        return out;
-    }
-
-    private void backOff(int attempt) {
+    private void backOff(int attempt) throws InterruptedException {
         Duration d = Duration.ofMillis(200L << Math.min(attempt, 5));
         log.info("Security Hub asked to slow down; trying again in %d ms.", d.toMillis());
-        try {
-            sleeper.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StageException(StageException.Kind.AWS, "Interrupted while importing findings.", "", e);
-        }
+        sleeper.sleep(d);
     }
 
     private SecurityHubClient client() {

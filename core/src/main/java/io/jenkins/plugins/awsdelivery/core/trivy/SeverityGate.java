@@ -39,22 +39,24 @@ public record SeverityGate(Set<String> failOn, boolean ignoreUnfixed, Set<String
             if (s.isEmpty()) {
                 continue;
             }
-            if (!TrivyReportParser.SEVERITIES.contains(s)) {
+            if (!TrivyReportReader.SEVERITIES.contains(s)) {
                 throw StageException.invalidInput("'" + v + "' in " + parameter + " is not a Trivy severity.",
-                        "Use " + TrivyReportParser.SEVERITIES + ".");
+                        "Use " + TrivyReportReader.SEVERITIES + ".");
             }
             out.add(s);
         }
         return Set.copyOf(out);
     }
 
-    /** The findings that fail the gate. */
-    public List<MappedFinding> gating(List<MappedFinding> findings) {
-        return findings.stream()
-                .filter(f -> failOn.contains(f.severity()))
-                .filter(f -> !(ignoreUnfixed && !f.fixAvailable()))
-                .filter(f -> !ignoreIds.contains(f.issue()))
-                .toList();
+    /**
+     * Whether a finding fails the gate. {@code ignoreIds} match the issue or any of its aliases, as Trivy's own
+     * filter does: a misconfiguration's AVD ID, a vulnerability's vendor IDs.
+     */
+    public boolean gates(MappedFinding f) {
+        return failOn.contains(f.severity())
+                && !(ignoreUnfixed && !f.fixAvailable())
+                && f.aliases().stream().noneMatch(ignoreIds::contains)
+                && !ignoreIds.contains(f.issue());
     }
 
     /**
@@ -65,8 +67,11 @@ public record SeverityGate(Set<String> failOn, boolean ignoreUnfixed, Set<String
         List<String> lines;
         try {
             lines = Files.readAllLines(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw StageException.invalidInput("The ignore file " + file + " does not exist.",
+                    "Check ignoreFile, or give ignoreIds as a list.");
         } catch (IOException e) {
-            throw StageException.invalidInput("The ignore file " + file + " cannot be read: " + e.getMessage(),
+            throw StageException.invalidInput("The ignore file " + file + " cannot be read: " + e.getMessage() + ".",
                     "Check ignoreFile, or give ignoreIds as a list.");
         }
         List<String> ids = new ArrayList<>();
@@ -79,7 +84,13 @@ public record SeverityGate(Set<String> failOn, boolean ignoreUnfixed, Set<String
             boolean expired = false;
             for (int i = 1; i < parts.length; i++) {
                 if (parts[i].startsWith("exp:")) {
-                    expired = LocalDate.parse(parts[i].substring(4)).isBefore(today);
+                    try {
+                        expired = LocalDate.parse(parts[i].substring(4)).isBefore(today);
+                    } catch (java.time.format.DateTimeParseException e) {
+                        throw StageException.invalidInput("The ignore file " + file + " has an expiry date '"
+                                + parts[i].substring(4) + "' for " + parts[0] + " that is not a date.",
+                                "Write it as exp:YYYY-MM-DD.");
+                    }
                 }
             }
             if (!expired) {

@@ -17,10 +17,12 @@ import java.util.Set;
  * @param archiveFixed archive this project's earlier findings for the same image repository that are gone now
  * @param dryRun call no AWS API
  * @param asffFile write the ASFF findings to this file
+ * @param reconcile read this project's earlier findings back from Security Hub even when the state of the last
+ *     import is known (for when something else changed them)
  */
 public record TrivyScanRequest(Path reportFile, String image, List<String> trivyArguments, String accountId,
                                AsffMapper.Product product, SeverityGate gate, Set<String> importSeverities,
-                               boolean archiveFixed, boolean dryRun, Path asffFile) {
+                               boolean archiveFixed, boolean dryRun, Path asffFile, boolean reconcile) {
 
     public TrivyScanRequest {
         if (reportFile == null && (image == null || image.isBlank())) {
@@ -45,27 +47,45 @@ public record TrivyScanRequest(Path reportFile, String image, List<String> trivy
         }
     }
 
+    /** The request of earlier versions, without {@code reconcile}. */
+    public TrivyScanRequest(Path reportFile, String image, List<String> trivyArguments, String accountId,
+                            AsffMapper.Product product, SeverityGate gate, Set<String> importSeverities,
+                            boolean archiveFixed, boolean dryRun, Path asffFile) {
+        this(reportFile, image, trivyArguments, accountId, product, gate, importSeverities, archiveFixed, dryRun,
+                asffFile, false);
+    }
+
     public static TrivyScanRequest ofReport(Path report) {
-        return new TrivyScanRequest(report, null, null, null, null, null, null, true, false, null);
+        return new TrivyScanRequest(report, null, null, null, null, null, null, true, false, null, false);
+    }
+
+    public TrivyScanRequest withReconcile(boolean r) {
+        return new TrivyScanRequest(reportFile, image, trivyArguments, accountId, product, gate, importSeverities,
+                archiveFixed, dryRun, asffFile, r);
+    }
+
+    public TrivyScanRequest withReport(Path report) {
+        return new TrivyScanRequest(report, null, trivyArguments, accountId, product, gate, importSeverities,
+                archiveFixed, dryRun, asffFile, reconcile);
     }
 
     public TrivyScanRequest withGate(SeverityGate g) {
         return new TrivyScanRequest(reportFile, image, trivyArguments, accountId, product, g, importSeverities,
-                archiveFixed, dryRun, asffFile);
+                archiveFixed, dryRun, asffFile, reconcile);
     }
 
     public TrivyScanRequest withDryRun(Path file) {
         return new TrivyScanRequest(reportFile, image, trivyArguments, accountId, product, gate, importSeverities,
-                archiveFixed, true, file);
+                archiveFixed, true, file, reconcile);
     }
 
     public TrivyScanRequest withImportSeverities(Set<String> severities) {
         return new TrivyScanRequest(reportFile, image, trivyArguments, accountId, product, gate, severities,
-                archiveFixed, dryRun, asffFile);
+                archiveFixed, dryRun, asffFile, reconcile);
     }
 
     public TrivyScanRequest withArchive(boolean archive) {
         return new TrivyScanRequest(reportFile, image, trivyArguments, accountId, product, gate, importSeverities,
-                archive, dryRun, asffFile);
+                archive, dryRun, asffFile, reconcile);
     }
 }

@@ -3,8 +3,6 @@ package io.jenkins.plugins.awsdelivery.core.trivy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.awsdelivery.testing.TrivyReports;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -17,15 +15,12 @@ class AsffMapperTest {
 
     private static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
 
-    private static AsffMapper.Mapping map(String region, String json) {
-        TrivyReport report = TrivyReportParser.parse("r.json", json.getBytes(StandardCharsets.UTF_8));
-        return new AsffMapper(region, "123456789012", AsffMapper.Product.DEFAULT, NOW).map(report);
+    private static ReportMapping map(String region, String json) {
+        return ReportMapping.of(json, region);
     }
 
-    private static AsffMapper.Mapping realReport() throws Exception {
-        TrivyReport report = TrivyReportParser.parse(Path.of(AsffMapperTest.class.getResource("/trivy/web-ecr.json")
-                .toURI()));
-        return new AsffMapper("eu-west-1", "123456789012", AsffMapper.Product.DEFAULT, NOW).map(report);
+    private static ReportMapping realReport() {
+        return ReportMapping.of(ReportMapping.resource("web-ecr.json"), "eu-west-1");
     }
 
     @Test
@@ -140,7 +135,7 @@ class AsffMapperTest {
         String json = TrivyReports.image("web:1").vulnerability("a.jar", "CVE-3", "p".repeat(300_000), "HIGH",
                 null, null).json();
 
-        AsffMapper.Mapping m = map("eu-west-1", json);
+        ReportMapping m = map("eu-west-1", json);
 
         assertThat(m.findings()).isEmpty();
         assertThat(m.invalid()).singleElement().satisfies(i -> {

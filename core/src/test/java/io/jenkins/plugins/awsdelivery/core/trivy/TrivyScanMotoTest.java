@@ -44,6 +44,28 @@ class TrivyScanMotoTest {
         }
     }
 
+    @Test
+    void reimportWithAnotherTagKeepsTheIdsAndArchivesNothing() {
+        try (AwsClientFactory aws = new AwsClientFactory(moto.settings("eu-west-1"))) {
+            scan(aws, TrivyReports.image(IMAGE).vulnerabilities(IMAGE + " (debian 12.5)", 150), "v1.json");
+            var before = ids(aws);
+            String next = IMAGE.replace(":7", ":8");
+            TrivyScanResult second = scan(aws, TrivyReports.image(next).vulnerabilities(next + " (debian 12.5)", 150),
+                    "v2.json");
+
+            assertThat(second.archived()).isZero();
+            assertThat(second.imported()).isEqualTo(150);
+            assertThat(ids(aws)).isEqualTo(before).hasSize(150);
+        }
+    }
+
+    private static java.util.Set<String> ids(AwsClientFactory aws) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        aws.client(SecurityHubClient::builder).getFindingsPaginator(r -> r.maxResults(100)).findings()
+                .forEach(f -> out.add(f.id()));
+        return out;
+    }
+
     private TrivyScanResult scan(AwsClientFactory aws, TrivyReports report, String name) {
         TrivyScanRequest request = TrivyScanRequest.ofReport(report.writeTo(dir.resolve(name)));
         return new TrivyScan(request, aws, TrivyRunner.fromEnvironment(dir), Clock.systemUTC(),

@@ -256,6 +256,202 @@ class TrivyScanTest {
                 .endsWith("--ignore-unfixed " + IMAGE);
     }
 
+    private Path fixture(String name) throws Exception {
+        return Files.copy(ReportMapping.resource(name), dir.resolve(Path.of(name).getFileName()),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private TrivyScanRequest request(Path file) {
+        return new TrivyScanRequest(file, null, null, "123456789012", null, null, null, true, false, null);
+    }
+
+    private TrivyScanResult scan(TrivyScanRequest request, ImportStateStore store) {
+        return new TrivyScan(request, aws, TrivyRunner.fromEnvironment(dir), clock, clock::advance,
+                StageLog.to(log::add)).withStateStore(store).run();
+    }
+
+    private Set<String> hubIds(String state) {
+        Set<String> ids = new java.util.TreeSet<>();
+        hub.findings().stream().filter(f -> f.path("RecordState").asText().equals(state))
+                .forEach(f -> ids.add(f.path("Id").asText()));
+        return ids;
+    }
+
+    @Test
+    void changingTheImageTagEverywhereKeepsEveryIdAndArchivesNothing() throws Exception {
+        Path v1 = fixture("web-ecr.json");
+        Path v2 = Files.writeString(dir.resolve("web-ecr-v2.json"), Files.readString(v1).replace("1.4.2", "1.5.0"));
+        TrivyScanResult first = scan(request(v1));
+        Set<String> idsBefore = hubIds("ACTIVE");
+        clock.advance(java.time.Duration.ofHours(1));
+
+        TrivyScanResult second = scan(request(v2));
+
+        assertThat(first.imported()).isEqualTo(7);
+        assertThat(second.imported()).isEqualTo(7);
+        assertThat(second.archived()).isZero();
+        assertThat(hubIds("ACTIVE")).isEqualTo(idsBefore).hasSize(7);
+        assertThat(hubIds("ARCHIVED")).isEmpty();
+        assertThat(hub.findings()).allSatisfy(f -> assertThat(f.path("Id").asText()).startsWith("trivy/v2/"));
+    }
+
+    @Test
+    void aNewVersionOfTheSamePackageWithTheSameCveIsTheSameFindingUpdated() throws Exception {
+        Path v1 = fixture("kinds/debian-python.json");
+        Path v2 = Files.writeString(dir.resolve("v2.json"), Files.readString(v1)
+                .replace("2.36-9+deb12u1", "2.36-9+deb12u2").replace("2.0.1", "2.0.2"));
+        scan(request(v1));
+
+        TrivyScanResult second = scan(request(v2));
+
+        assertThat(second.archived()).isZero();
+        assertThat(hub.findings()).filteredOn(f -> f.path("Title").asText().startsWith("CVE-2023-4911"))
+                .singleElement().satisfies(f -> assertThat(f.path("Title").asText()).contains("2.36-9+deb12u2"));
+    }
+
+    @Test
+    void aResultWithoutTargetDoesNotRejectTheReport() throws Exception {
+        TrivyScanResult r = scan(request(fixture("kinds/ubi-custom.json")));
+
+        assertThat(r.imported()).isEqualTo(2);
+        assertThat(r.gatingIssues()).containsExactly("CVE-2022-42889");
+        assertThat(log).anySatisfy(l -> assertThat(l).startsWith("1 result(s) have no Target"));
+    }
+
+    @Test
+    void passedAndExceptedChecksAreCountedNeverImportedAndNeverGate() throws Exception {
+        TrivyScanResult r = scan(request(fixture("kinds/repo-config-secrets.json"))
+                .withGate(new SeverityGate(Set.of("HIGH"), false, Set.of("AVD-AWS-0086"), false)));
+
+        assertThat(r.imported()).isEqualTo(3);
+        assertThat(r.passedChecks()).isEqualTo(2);
+        assertThat(r.toMap()).containsEntry("passedChecks", 2L);
+        assertThat(r.gatingIssues()).as("AVD-AWS-0088 passed: it does not gate").containsExactly("DS002");
+        assertThat(hub.findings()).noneSatisfy(f -> assertThat(f.path("Title").asText()).contains("0088"));
+    }
+
+    @Test
+    void unusualSeveritiesAreImportedAndEachKindIsWarnedOnce() throws Exception {
+        TrivyScanResult r = scan(request(fixture("kinds/severity-quirks.json")));
+
+        assertThat(r.imported()).isEqualTo(6);
+        assertThat(r.severityCounts()).containsEntry("UNKNOWN", 3L).containsEntry("CRITICAL", 2L);
+        assertThat(log.stream().filter(l -> l.contains("Severity"))).hasSize(4);
+        assertThat(log).anySatisfy(l -> assertThat(l)
+                .contains("1 finding(s) have a unknown Severity ('SEVERE'), first at line"));
+    }
+
+    @Test
+    void ignoreIdsMatchAvdIdsAndVendorIds() throws Exception {
+        TrivyScanResult config = scan(request(fixture("kinds/repo-config-secrets.json"))
+                .withGate(new SeverityGate(Set.of("HIGH"), false, Set.of("AVD-DS-0002", "AVD-AWS-0086"), false)));
+        TrivyScanResult os = scan(request(fixture("kinds/debian-python.json"))
+                .withGate(new SeverityGate(Set.of("HIGH"), false, Set.of("DSA-5514-1"), false)));
+
+        assertThat(config.gatePassed()).isTrue();
+        assertThat(os.gatePassed()).isTrue();
+    }
+
+    @Test
+    void gateLinesNameTheIssueOnce() throws Exception {
+        scan(request(fixture("web-ecr.json")));
+
+        assertThat(log).contains("  CRITICAL CVE-2022-22965 in org.springframework:spring-beans 5.3.17: "
+                + "spring-framework: RCE via Data Binding on JDK 9+");
+        assertThat(log).noneSatisfy(l -> assertThat(l).contains("CVE-2022-22965 CVE-2022-22965"));
+    }
+
+    @Test
+    void missingIgnoreFileIsOneClearSentence() {
+        assertThatThrownBy(() -> SeverityGate.readIgnoreFile(dir.resolve("nonexistent"), LocalDate.now()))
+                .isInstanceOf(StageException.class)
+                .satisfies(e -> assertThat(((StageException) e).describe()).isEqualTo("The ignore file "
+                        + dir.resolve("nonexistent") + " does not exist. Check ignoreFile, or give ignoreIds as a list."));
+    }
+
+    @Test
+    void reimportWithKnownStateArchivesTheFixedInAtMost102Calls() {
+        ImportStateFile state = new ImportStateFile(dir.resolve("state.json.gz"));
+        scan(report(TrivyReports.image(IMAGE).vulnerabilities("IMAGE (debian 12.5)", 10_000), "v1.json"), state);
+        long before = hub.server().requests().size();
+        clock.advance(java.time.Duration.ofMinutes(10));
+
+        TrivyScanResult r = scan(report(TrivyReports.image(IMAGE.replace(":7", ":8")).vulnerabilities(
+                "IMAGE (debian 12.5)", 9_995), "v2.json"), state);
+
+        long calls = hub.server().requests().size() - before;
+        assertThat(r.archived()).isEqualTo(5);
+        assertThat(r.imported()).isEqualTo(9_995);
+        assertThat(calls).as("100 imports, 1 archive, no GetFindings").isLessThanOrEqualTo(102);
+        assertThat(hub.server().count("GetFindings")).as("only the first import, which had no state, reads back")
+                .isEqualTo(1);
+        assertThat(hubIds("ARCHIVED")).hasSize(5);
+        assertThat(r.earlierState()).startsWith("state file ");
+    }
+
+    @Test
+    void reconcileReadsBackFromSecurityHubEvenWithState() {
+        ImportStateFile state = new ImportStateFile(dir.resolve("state.json"));
+        scan(report(TrivyReports.image(IMAGE).vulnerabilities("os", 3), "v1.json"), state);
+        long reads = hub.server().count("GetFindings");
+
+        TrivyScanResult r = scan(report(TrivyReports.image(IMAGE).vulnerabilities("os", 2), "v2.json")
+                .withReconcile(true), state);
+
+        assertThat(hub.server().count("GetFindings")).isEqualTo(reads + 1);
+        assertThat(r.earlierState()).isEqualTo("Security Hub");
+        assertThat(r.archived()).isEqualTo(1);
+    }
+
+    @Test
+    void firstImportAfterTheUpgradeArchivesFindingsOfTheEarlierIdentityOnceAndSaysSo() throws Exception {
+        // What an earlier version imported: the tag was part of the ID.
+        TrivyReports old = TrivyReports.image(IMAGE).vulnerabilities(IMAGE + " (debian 12.5)", 3);
+        scan(report(old, "v0.json").withDryRun(dir.resolve("old.json")));
+        var client = aws.client(software.amazon.awssdk.services.securityhub.SecurityHubClient::builder);
+        List<software.amazon.awssdk.services.securityhub.model.AwsSecurityFinding> earlier = new ArrayList<>();
+        readAsff(dir.resolve("old.json")).path("Findings").forEach(f -> earlier.add(
+                software.amazon.awssdk.services.securityhub.model.AwsSecurityFinding.builder()
+                        .schemaVersion("2018-10-08").id(f.path("Id").asText().replace("trivy/v2/", "trivy/"))
+                        .productArn(f.path("ProductArn").asText()).generatorId(f.path("GeneratorId").asText())
+                        .awsAccountId("123456789012").types(f.path("Types").get(0).asText())
+                        .createdAt("2026-10-01T00:00:00Z").updatedAt("2026-10-01T00:00:00Z")
+                        .severity(s -> s.label(f.path("Severity").path("Label").asText())
+                                .original(f.path("Severity").path("Original").asText()))
+                        .title(f.path("Title").asText()).description(f.path("Description").asText())
+                        .resources(r -> r.type("Container").id(IMAGE))
+                        .productFields(java.util.Map.of(AsffMapper.REPOSITORY_FIELD,
+                                "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop-web")).build()));
+        client.batchImportFindings(b -> b.findings(earlier));
+        ImportStateFile state = new ImportStateFile(dir.resolve("state.json"));
+
+        TrivyScanResult first = scan(report(old, "v1.json"), state);
+        TrivyScanResult second = scan(report(old, "v1.json"), state);
+
+        assertThat(first.archived()).isEqualTo(3);
+        assertThat(first.archivedEarlierRule()).isEqualTo(3);
+        assertThat(log).anySatisfy(l -> assertThat(l).startsWith("Archived 3 finding(s) imported under the finding "
+                + "identity of earlier versions"));
+        assertThat(second.archived()).isZero();
+        assertThat(hubIds("ARCHIVED")).allSatisfy(id -> assertThat(id).doesNotStartWith("trivy/v2/")).hasSize(3);
+        assertThat(hubIds("ACTIVE")).allSatisfy(id -> assertThat(id).startsWith("trivy/v2/")).hasSize(3);
+    }
+
+    @Test
+    void aFailedArchiveIsKeptInTheStateAndTriedAgain() {
+        ImportStateFile state = new ImportStateFile(dir.resolve("state.json"));
+        scan(report(TrivyReports.image(IMAGE).vulnerabilities("os", 3), "v1.json"), state);
+        hub.server().failNext("BatchImportFindings", 2, FakeError.accessDenied("securityhub:BatchImportFindings"));
+
+        TrivyScanResult refused = scan(report(TrivyReports.image(IMAGE).vulnerabilities("os", 2), "v2.json"), state);
+        TrivyScanResult again = scan(report(TrivyReports.image(IMAGE).vulnerabilities("os", 2), "v2.json"), state);
+
+        assertThat(refused.archived()).isZero();
+        assertThat(refused.failed()).isNotEmpty();
+        assertThat(again.archived()).isEqualTo(1);
+        assertThat(hubIds("ARCHIVED")).hasSize(1);
+    }
+
     private static JsonNode readAsff(Path file) {
         try {
             return new ObjectMapper().readTree(file.toFile());
