@@ -46,7 +46,7 @@ final class AssessmentVerdict {
             String message = "Resilience Hub assessment " + name + " of " + progress.appName() + " failed: "
                     + (a.message() == null ? "no reason given" : a.message()) + ".";
             log.warn(message);
-            return result(Verdict.FAILED, message, a, "NotAssessed", List.of(), 0, 0, List.of(), consoleUrl,
+            return result(Verdict.FAILED, message, a, "NotAssessed", List.of(), new int[3], List.of(), consoleUrl,
                     elapsed);
         }
         String compliance = a.complianceStatusAsString() == null ? "NotAssessed" : a.complianceStatusAsString();
@@ -92,31 +92,23 @@ final class AssessmentVerdict {
         });
         log.info("Recommendations: %d risk, %d application component, %d alarm. %s", risk, components, alarms,
                 consoleUrl);
-        if (verdict == Verdict.FAILED) {
-            log.warn(message);
-        } else if (verdict == Verdict.UNSTABLE || !"PolicyMet".equals(compliance)) {
-            log.warn(message);
-        } else {
+        if (verdict == Verdict.PASSED && "PolicyMet".equals(compliance)) {
             log.info(message);
+        } else {
+            log.warn(message);
         }
-        return result(verdict, message, a, compliance, disruptions, components, alarms, warnings, consoleUrl,
-                elapsed, risk);
+        return result(verdict, message, a, compliance, disruptions, new int[] {risk, components, alarms}, warnings,
+                consoleUrl, elapsed);
     }
 
+    /** @param counts risk, application component and alarm recommendations */
     private ResilienceHubGateResult result(Verdict verdict, String message, AppAssessment a, String compliance,
-                                           List<DisruptionCompliance> disruptions, int components, int alarms,
+                                           List<DisruptionCompliance> disruptions, int[] counts,
                                            List<String> warnings, String consoleUrl, Duration elapsed) {
-        return result(verdict, message, a, compliance, disruptions, components, alarms, warnings, consoleUrl,
-                elapsed, 0);
-    }
-
-    private ResilienceHubGateResult result(Verdict verdict, String message, AppAssessment a, String compliance,
-                                           List<DisruptionCompliance> disruptions, int components, int alarms,
-                                           List<String> warnings, String consoleUrl, Duration elapsed, int risk) {
         return new ResilienceHubGateResult(verdict, message, request.appArn(), progress.appName(),
                 nullToEmpty(a.assessmentArn()), a.assessmentName() == null ? request.assessmentName()
                 : a.assessmentName(), nullToEmpty(a.assessmentStatusAsString()), compliance, progress.reused(),
-                progress.publishedVersion(), score(a), disruptions, risk, components, alarms, progress.quotaUsed(),
+                progress.publishedVersion(), score(a), disruptions, counts[0], counts[1], counts[2], progress.quotaUsed(),
                 consoleUrl, warnings, elapsed, aws.calls().totalCalls());
     }
 

@@ -172,20 +172,16 @@ public final class ResilienceHubGate {
     // ----- the import
 
     private void startImport(ResiliencehubClient hub) {
+        // Every source list is sent, empty ones included, so the request says what each kind of source is; moto's
+        // emulator also rejects an absent list.
         ImportResourcesToDraftAppVersionRequest.Builder b = ImportResourcesToDraftAppVersionRequest.builder()
-                .appArn(request.appArn()).importStrategy(request.importStrategy().name());
-        if (!request.stackArns().isEmpty()) {
-            b.sourceArns(request.stackArns());
-        }
-        if (!request.terraformStateFiles().isEmpty()) {
-            b.terraformSources(request.terraformStateFiles().stream()
-                    .map(u -> TerraformSource.builder().s3StateFileUrl(u).build()).toList());
-        }
-        if (!request.eksSources().isEmpty()) {
-            b.eksSources(request.eksSources().stream()
-                    .map(e -> software.amazon.awssdk.services.resiliencehub.model.EksSource.builder()
-                            .eksClusterArn(e.clusterArn()).namespaces(e.namespaces()).build()).toList());
-        }
+                .appArn(request.appArn()).importStrategy(request.importStrategy().name())
+                .sourceArns(request.stackArns())
+                .terraformSources(request.terraformStateFiles().stream()
+                        .map(u -> TerraformSource.builder().s3StateFileUrl(u).build()).toList())
+                .eksSources(request.eksSources().stream()
+                        .map(e -> software.amazon.awssdk.services.resiliencehub.model.EksSource.builder()
+                                .eksClusterArn(e.clusterArn()).namespaces(e.namespaces()).build()).toList());
         var response = aws.call("resiliencehub:ImportResourcesToDraftAppVersion",
                 () -> hub.importResourcesToDraftAppVersion(b.build()));
         progress = progress.withStatus(nullToEmpty(response.statusAsString()));

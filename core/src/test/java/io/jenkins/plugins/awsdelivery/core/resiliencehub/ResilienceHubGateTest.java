@@ -318,14 +318,19 @@ class ResilienceHubGateTest {
     @Test
     void aThrottledPollIsReportedAsThrottledNotAsAFailure() {
         shop.resourcesChanged();
-        ResilienceHubGate gate = gate(request().build());
-        gate.begin();
-        hub.server().failNext("DescribeDraftAppVersionResourcesImportStatus", 3, FakeResilienceHub.throttling());
+        // One attempt per call, so that the SDK's own retries do not hide the throttling.
+        try (AwsClientFactory once = new AwsClientFactory(io.jenkins.plugins.awsdelivery.core.aws.AwsSettings.of(
+                hub.server().layer(REGION).withRetries(null, 1)))) {
+            ResilienceHubGate gate = new ResilienceHubGate(request().build(), once, clock, StageLog.to(log::add));
+            gate.begin();
+            hub.server().failNext("DescribeDraftAppVersionResourcesImportStatus", 1, FakeResilienceHub.throttling());
 
-        PollOutcome<ResilienceHubGateResult> outcome = gate.pollOnce();
+            PollOutcome<ResilienceHubGateResult> outcome = gate.pollOnce();
 
-        assertThat(outcome).isInstanceOfSatisfying(PollOutcome.KeepWaiting.class,
-                w -> assertThat(w.throttled()).isTrue());
+            assertThat(outcome).isInstanceOfSatisfying(PollOutcome.KeepWaiting.class,
+                    w -> assertThat(w.throttled()).isTrue());
+            assertThat(gate.progress().phase()).isEqualTo(ResilienceHubProgress.Phase.IMPORTING);
+        }
     }
 
     @Test
