@@ -73,11 +73,12 @@ public final class ResilienceHubGate {
     }
 
     /**
-     * Imports and assessments take minutes: 15 s after progress, backing off to a minute, up to 5 minutes while
-     * Resilience Hub throttles.
+     * Imports and assessments take minutes: the poll interval (15 s) after progress, backing off by half to 4 × it
+     * (a minute), and up to 20 × it (5 minutes) while Resilience Hub throttles.
      */
     public WaitPolicy waitPolicy() {
-        return new WaitPolicy(Duration.ofSeconds(15), Duration.ofSeconds(60), 1.5, 0.2, Duration.ofMinutes(5));
+        Duration first = request.pollInterval();
+        return new WaitPolicy(first, first.multipliedBy(4), 1.5, 0.2, first.multipliedBy(20));
     }
 
     public WaitState startWait() {

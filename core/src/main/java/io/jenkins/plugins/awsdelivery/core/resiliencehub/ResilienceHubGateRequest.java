@@ -23,11 +23,13 @@ import java.util.regex.Pattern;
  * @param onBreach what a PolicyBreached verdict does to the build
  * @param onMissingPolicy what MissingPolicy, NotApplicable or NotAssessed does to the build
  * @param forceAssessment start a new assessment even when the published version was assessed already
+ * @param pollInterval the first delay between looks at the import or assessment; backs off to 4 × this
  */
 public record ResilienceHubGateRequest(String appArn, List<String> stackArns, List<String> terraformStateFiles,
                                        List<EksSource> eksSources, ImportStrategy importStrategy,
                                        String assessmentName, Duration timeout, Action onBreach,
-                                       Action onMissingPolicy, boolean forceAssessment) implements Serializable {
+                                       Action onMissingPolicy, boolean forceAssessment, Duration pollInterval)
+        implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -38,6 +40,8 @@ public record ResilienceHubGateRequest(String appArn, List<String> stackArns, Li
     public enum Action { FAIL, UNSTABLE, PASS }
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
+    /** The state machine of the documented pipeline waits 30 to 60 s; the gate starts at 15 s and backs off. */
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(15);
 
     private static final Pattern APP_ARN = Pattern.compile(
             "arn:([a-z-]+):resiliencehub:([a-z0-9-]+):(\\d{12}):app/([A-Za-z0-9][A-Za-z0-9_-]*)");
@@ -105,6 +109,11 @@ public record ResilienceHubGateRequest(String appArn, List<String> stackArns, Li
         }
         onBreach = onBreach == null ? Action.FAIL : onBreach;
         onMissingPolicy = onMissingPolicy == null ? Action.FAIL : onMissingPolicy;
+        pollInterval = pollInterval == null ? DEFAULT_POLL_INTERVAL : pollInterval;
+        if (pollInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw StageException.invalidInput("pollInterval " + pollInterval.toMillis() + " ms is too short.",
+                    "Use 1 second or more; imports and assessments take minutes.");
+        }
     }
 
     /** True when resources are imported before publishing; otherwise the published version is assessed as is. */
@@ -189,6 +198,7 @@ public record ResilienceHubGateRequest(String appArn, List<String> stackArns, Li
         private Action onBreach;
         private Action onMissingPolicy;
         private boolean forceAssessment;
+        private Duration pollInterval;
 
         Builder(String appArn, String assessmentName) {
             this.appArn = appArn;
@@ -203,10 +213,11 @@ public record ResilienceHubGateRequest(String appArn, List<String> stackArns, Li
         public Builder onBreach(Action v) { onBreach = v; return this; }
         public Builder onMissingPolicy(Action v) { onMissingPolicy = v; return this; }
         public Builder forceAssessment(boolean v) { forceAssessment = v; return this; }
+        public Builder pollInterval(Duration v) { pollInterval = v; return this; }
 
         public ResilienceHubGateRequest build() {
             return new ResilienceHubGateRequest(appArn, stackArns, terraformStateFiles, eksSources, importStrategy,
-                    assessmentName, timeout, onBreach, onMissingPolicy, forceAssessment);
+                    assessmentName, timeout, onBreach, onMissingPolicy, forceAssessment, pollInterval);
         }
     }
 }
