@@ -59,7 +59,7 @@ public final class ResilienceHubGateCommand extends StageCommand {
     String timeout;
 
     @Option(names = "--poll-interval", paramLabel = "DURATION",
-            description = "First delay between looks; backs off to 4 times this (default: 15s).")
+            description = "First delay between looks; backs off to twice this (default: 30s).")
     String pollInterval;
 
     @Option(names = "--on-breach", paramLabel = "ACTION",

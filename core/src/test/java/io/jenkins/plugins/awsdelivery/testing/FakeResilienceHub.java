@@ -41,6 +41,15 @@ public final class FakeResilienceHub implements AutoCloseable {
         String message = null;
         final Map<String, int[]> current = new LinkedHashMap<>();
         final Map<String, String> perType = new LinkedHashMap<>();
+        java.time.Duration pendingFor;
+        java.time.Duration inProgressFor;
+
+        /** By the clock instead of by calls: Pending for {@code pending}, then InProgress for {@code inProgress}. */
+        public AssessmentScript takes(java.time.Duration pending, java.time.Duration inProgress) {
+            this.pendingFor = pending;
+            this.inProgressFor = inProgress;
+            return this;
+        }
 
         /** Describe calls that answer Pending, then InProgress, before the end. */
         public AssessmentScript polls(int pending, int inProgress) {
@@ -84,6 +93,7 @@ public final class FakeResilienceHub implements AutoCloseable {
         int importPollsLeft;
         String importFailure;
         Instant importChange;
+        java.time.Duration importDuration;
         final List<FakeAssessment> assessments = new CopyOnWriteArrayList<>();
         AssessmentScript next = new AssessmentScript();
         int componentRecommendations = 3;
@@ -112,6 +122,12 @@ public final class FakeResilienceHub implements AutoCloseable {
         /** Imports answer Pending, InProgress for this many status calls before Success. */
         public FakeApp importTakes(int polls) {
             this.importPolls = polls;
+            return this;
+        }
+
+        /** By the clock instead of by calls: imports are Pending, then InProgress, for {@code d} in all. */
+        public FakeApp importTakes(java.time.Duration d) {
+            this.importDuration = d;
             return this;
         }
 
@@ -155,6 +171,11 @@ public final class FakeResilienceHub implements AutoCloseable {
             this.componentRecommendations = components;
             this.alarmRecommendations = alarms;
             return this;
+        }
+
+        /** When the named assessment started. */
+        public Instant startOf(String assessmentName) {
+            return assessments.stream().filter(a -> a.name.equals(assessmentName)).findFirst().orElseThrow().start;
         }
 
         public List<String> assessmentNames() {
@@ -204,6 +225,13 @@ public final class FakeResilienceHub implements AutoCloseable {
 
         void advance() {
             describes++;
+            if (script.pendingFor != null) {
+                java.time.Duration elapsed = java.time.Duration.between(start, clock.instant());
+                status = elapsed.compareTo(script.pendingFor) < 0 ? "Pending"
+                        : elapsed.compareTo(script.pendingFor.plus(script.inProgressFor)) < 0 ? "InProgress"
+                        : script.finalStatus;
+                return;
+            }
             if (describes > script.pendingPolls + script.inProgressPolls) {
                 status = script.finalStatus;
             } else if (describes > script.pendingPolls) {
@@ -385,7 +413,12 @@ public final class FakeResilienceHub implements AutoCloseable {
             throw new ErrorReply(new FakeError(404, "ResourceNotFoundException",
                     "ResourceImportStatusNotFoundAppMetadataException"));
         }
-        if (app.importPollsLeft > 0) {
+        if (app.importDuration != null) {
+            java.time.Duration elapsed = java.time.Duration.between(app.importChange, clock.instant());
+            app.importStatus = elapsed.compareTo(app.importDuration.dividedBy(2)) < 0 ? "Pending"
+                    : elapsed.compareTo(app.importDuration) < 0 ? "InProgress"
+                    : app.importFailure != null ? "Failed" : "Success";
+        } else if (app.importPollsLeft > 0) {
             app.importPollsLeft--;
             app.importStatus = app.importPollsLeft > app.importPolls / 2 ? "Pending" : "InProgress";
         } else if (app.importFailure != null) {

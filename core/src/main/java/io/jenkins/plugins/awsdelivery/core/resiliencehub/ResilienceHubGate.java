@@ -73,12 +73,13 @@ public final class ResilienceHubGate {
     }
 
     /**
-     * Imports and assessments take minutes: the poll interval (15 s) after progress, backing off by half to 4 × it
-     * (a minute), and up to 20 × it (5 minutes) while Resilience Hub throttles.
+     * Imports and assessments take minutes: the poll interval (30 s, as the documented state machine waits) after
+     * progress, backing off by half to twice it (a minute), and up to 10 × it (5 minutes) while Resilience Hub
+     * throttles.
      */
     public WaitPolicy waitPolicy() {
         Duration first = request.pollInterval();
-        return new WaitPolicy(first, first.multipliedBy(4), 1.5, 0.2, first.multipliedBy(20));
+        return new WaitPolicy(first, first.multipliedBy(2), 1.5, 0.2, first.multipliedBy(10));
     }
 
     public WaitState startWait() {

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * @param onBreach what a PolicyBreached verdict does to the build
  * @param onMissingPolicy what MissingPolicy, NotApplicable or NotAssessed does to the build
  * @param forceAssessment start a new assessment even when the published version was assessed already
- * @param pollInterval the first delay between looks at the import or assessment; backs off to 4 × this
+ * @param pollInterval the first delay between looks at the import or assessment; backs off to 2 × this
  */
 public record ResilienceHubGateRequest(String appArn, List<String> stackArns, List<String> terraformStateFiles,
                                        List<EksSource> eksSources, ImportStrategy importStrategy,
@@ -40,8 +40,8 @@ public record ResilienceHubGateRequest(String appArn, List<String> stackArns, Li
     public enum Action { FAIL, UNSTABLE, PASS }
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
-    /** The state machine of the documented pipeline waits 30 to 60 s; the gate starts at 15 s and backs off. */
-    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(15);
+    /** The state machine of the documented pipeline waits 30 to 60 s between looks; so does the gate. */
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(30);
 
     private static final Pattern APP_ARN = Pattern.compile(
             "arn:([a-z-]+):resiliencehub:([a-z0-9-]+):(\\d{12}):app/([A-Za-z0-9][A-Za-z0-9_-]*)");
