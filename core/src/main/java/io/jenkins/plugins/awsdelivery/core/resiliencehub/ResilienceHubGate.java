@@ -72,14 +72,8 @@ public final class ResilienceHubGate {
         return progress;
     }
 
-    /**
-     * Imports and assessments take minutes: the poll interval (30 s, as the documented state machine waits) after
-     * progress, backing off by half to twice it (a minute), and up to 10 × it (5 minutes) while Resilience Hub
-     * throttles.
-     */
     public WaitPolicy waitPolicy() {
-        Duration first = request.pollInterval();
-        return new WaitPolicy(first, first.multipliedBy(2), 1.5, 0.2, first.multipliedBy(10));
+        return request.waitPolicy();
     }
 
     public WaitState startWait() {
@@ -161,6 +155,14 @@ public final class ResilienceHubGate {
                 progress.lastStatus().isEmpty() ? "Unknown" : progress.lastStatus(), "NotAssessed",
                 progress.reused(), progress.publishedVersion(), 0, List.of(), 0, 0, 0, progress.quotaUsed(),
                 consoleUrl(), List.of(), elapsed(), aws.calls().totalCalls());
+    }
+
+    /**
+     * What to tell the user when the build stops waiting before the end (abort), without any client: Jenkins
+     * calls this on the Pipeline thread, where no network call may run.
+     */
+    public static String stopNotice(ResilienceHubGateRequest request, ResilienceHubProgress progress) {
+        return new ResilienceHubGate(request, null, Clock.systemUTC(), StageLog.silent(), progress).stopNotice();
     }
 
     /** What to tell the user when the build stops waiting before the end (abort). */

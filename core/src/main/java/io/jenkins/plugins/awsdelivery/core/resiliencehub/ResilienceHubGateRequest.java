@@ -2,6 +2,7 @@ package io.jenkins.plugins.awsdelivery.core.resiliencehub;
 
 import io.jenkins.plugins.awsdelivery.core.StageException;
 import io.jenkins.plugins.awsdelivery.core.aws.Partition;
+import io.jenkins.plugins.awsdelivery.core.wait.WaitPolicy;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -114,6 +115,15 @@ public record ResilienceHubGateRequest(String appArn, List<String> stackArns, Li
             throw StageException.invalidInput("pollInterval " + pollInterval.toMillis() + " ms is too short.",
                     "Use 1 second or more; imports and assessments take minutes.");
         }
+    }
+
+    /**
+     * Imports and assessments take minutes: the poll interval (30 s, as the documented state machine waits) after
+     * progress, backing off by half to twice it (a minute), and up to 10 × it (5 minutes) while Resilience Hub
+     * throttles.
+     */
+    public WaitPolicy waitPolicy() {
+        return new WaitPolicy(pollInterval, pollInterval.multipliedBy(2), 1.5, 0.2, pollInterval.multipliedBy(10));
     }
 
     /** True when resources are imported before publishing; otherwise the published version is assessed as is. */
