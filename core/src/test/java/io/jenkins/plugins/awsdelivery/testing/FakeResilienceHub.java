@@ -173,6 +173,12 @@ public final class FakeResilienceHub implements AutoCloseable {
             return this;
         }
 
+        /** Every running assessment of the app ends at its next look, as scripted. */
+        public FakeApp endAssessments() {
+            assessments.forEach(a -> a.ended = true);
+            return this;
+        }
+
         /** When the named assessment started. */
         public Instant startOf(String assessmentName) {
             return assessments.stream().filter(a -> a.name.equals(assessmentName)).findFirst().orElseThrow().start;
@@ -211,6 +217,7 @@ public final class FakeResilienceHub implements AutoCloseable {
         final String appVersion;
         String status = "Pending";
         int describes;
+        volatile boolean ended;
 
         FakeAssessment(FakeApp app, String name, String clientToken, AssessmentScript script, Instant start) {
             this.app = app;
@@ -225,6 +232,10 @@ public final class FakeResilienceHub implements AutoCloseable {
 
         void advance() {
             describes++;
+            if (ended) {
+                status = script.finalStatus;
+                return;
+            }
             if (script.pendingFor != null) {
                 java.time.Duration elapsed = java.time.Duration.between(start, clock.instant());
                 status = elapsed.compareTo(script.pendingFor) < 0 ? "Pending"
