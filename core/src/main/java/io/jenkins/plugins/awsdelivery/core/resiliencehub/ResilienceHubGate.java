@@ -324,6 +324,11 @@ public final class ResilienceHubGate {
                         "Ask AWS Support to raise the quota, or run without forceAssessment so that an unchanged "
                                 + "version reuses its last assessment.", e);
             }
+            if (isNotFound(e) && !progress.published()) {
+                throw StageException.invalidInput("Resilience Hub application " + progress.appName()
+                        + " has no published version to assess.", "Give stackArns, terraformStateFiles or "
+                        + "eksSources to import and publish, or publish a version in the Resilience Hub console.");
+            }
             throw e;
         }
         progress = progress.assessing(started.assessmentArn(), false, progress.quotaUsed() + 1);

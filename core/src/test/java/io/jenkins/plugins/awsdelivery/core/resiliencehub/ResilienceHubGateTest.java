@@ -425,6 +425,16 @@ class ResilienceHubGateTest {
     }
 
     @Test
+    void anApplicationNeverPublishedNeedsSourcesToAssess() {
+        FakeApp fresh = hub.app("fresh").policy(3600, 900);
+
+        assertThatThrownBy(() -> run(ResilienceHubGateRequest.builder(fresh.arn(), "jenkins-fresh-1").build()))
+                .isInstanceOfSatisfying(StageException.class, e -> assertThat(e.kind())
+                        .isEqualTo(StageException.Kind.INVALID_INPUT))
+                .hasMessageContaining("fresh has no published version to assess");
+    }
+
+    @Test
     void anUnknownApplicationIsInvalidInput() {
         String missing = "arn:aws:resiliencehub:eu-west-1:123456789012:app/0000-missing";
 
