@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             EcsForceDeployCommand.class,
             HealthGateCommand.class,
             PxSnapshotCommand.class,
+            ResilienceHubGateCommand.class,
             SpotCheckCommand.class,
             TrivyToSecurityHubCommand.class
         },

@@ -58,7 +58,20 @@ public final class FakeAwsServer implements AutoCloseable {
 
     /** A request as received. */
     public record RecordedRequest(String operation, String method, String path, Map<String, List<String>> headers,
-                                  String body, Map<String, String> form, String signedService, String signedRegion) {
+                                  String body, Map<String, String> form, String signedService, String signedRegion,
+                                  String query) {
+
+        /** A query-string parameter (REST protocols' GET requests), or null when absent. */
+        public String queryParam(String name) {
+            for (String pair : (query == null ? "" : query).split("&")) {
+                int eq = pair.indexOf('=');
+                String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                if (k.equals(name)) {
+                    return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                }
+            }
+            return null;
+        }
 
         public JsonNode json() {
             try {
@@ -256,7 +269,8 @@ public final class FakeAwsServer implements AutoCloseable {
             String signedRegion = m.find() ? m.group(3) : null;
             String signedService = signedRegion == null ? null : m.group(4);
             RecordedRequest request = new RecordedRequest(operation, method, path,
-                    new LinkedHashMap<>(exchange.getRequestHeaders()), body, form, signedService, signedRegion);
+                    new LinkedHashMap<>(exchange.getRequestHeaders()), body, form, signedService, signedRegion,
+                    exchange.getRequestURI().getRawQuery());
             requests.add(request);
 
             if (down) {

@@ -1,0 +1,88 @@
+package io.jenkins.plugins.awsdelivery.resiliencehub;
+
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
+import hudson.EnvVars;
+import hudson.Extension;
+import hudson.FilePath;
+import hudson.Launcher;
+import hudson.model.AbstractProject;
+import hudson.model.Result;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.tasks.BuildStepDescriptor;
+import hudson.tasks.Builder;
+import io.jenkins.plugins.awsdelivery.StageLogs;
+import io.jenkins.plugins.awsdelivery.aws.ResolvedAws;
+import io.jenkins.plugins.awsdelivery.core.StageException;
+import io.jenkins.plugins.awsdelivery.core.aws.AwsClientFactory;
+import io.jenkins.plugins.awsdelivery.core.resiliencehub.ResilienceHubGate;
+import io.jenkins.plugins.awsdelivery.core.resiliencehub.ResilienceHubGateRequest;
+import io.jenkins.plugins.awsdelivery.core.resiliencehub.ResilienceHubGateResult;
+import io.jenkins.plugins.awsdelivery.core.wait.BlockingWaiter;
+import io.jenkins.plugins.awsdelivery.core.wait.WaitEngine;
+import java.io.IOException;
+import java.time.Clock;
+import jenkins.tasks.SimpleBuildStep;
+import org.jenkinsci.Symbol;
+import org.kohsuke.stapler.DataBoundConstructor;
+
+/**
+ * Resilience Hub gate as a freestyle build step. It holds a {@link ResilienceHubGateStep} (the
+ * {@code resilienceHubGate} Pipeline step) as its configuration, so both take the same parameters with the same
+ * validation and help. The build holds its executor while it waits; unlike the Pipeline step, the wait does not
+ * survive a controller restart (a rerun finds the assessment by its name and does not start another).
+ */
+public final class ResilienceHubGateBuilder extends Builder implements SimpleBuildStep {
+
+    private final ResilienceHubGateStep step;
+
+    @DataBoundConstructor
+    public ResilienceHubGateBuilder(ResilienceHubGateStep step) {
+        this.step = step;
+    }
+
+    /** The parameters, exactly as the Pipeline step takes them. */
+    public ResilienceHubGateStep getStep() {
+        return step;
+    }
+
+    @Override
+    public void perform(@NonNull Run<?, ?> run, @NonNull FilePath workspace, @NonNull EnvVars env,
+                        @NonNull Launcher launcher, @NonNull TaskListener listener)
+            throws InterruptedException, IOException {
+        ResilienceHubGateResult result;
+        try {
+            ResilienceHubGateRequest request = step.toRequest(run.getParent().getFullName(), run.getNumber());
+            ResolvedAws aws = step.connection().resolve(run, listener);
+            try (AwsClientFactory factory = new AwsClientFactory(aws.settings())) {
+                ResilienceHubGate gate = new ResilienceHubGate(request, factory, Clock.systemUTC(),
+                        StageLogs.of(listener, aws.secrets()));
+                result = gate.run(new BlockingWaiter(new WaitEngine(gate.waitPolicy())));
+            }
+        } catch (StageException e) {
+            throw new AbortException(e.describe());
+        }
+        switch (result.verdict()) {
+            case FAILED -> throw new AbortException(result.message());
+            case UNSTABLE -> run.setResult(Result.UNSTABLE);
+            case PASSED -> { }
+        }
+    }
+
+    @Extension
+    @Symbol("resilienceHubGateBuilder")
+    public static final class DescriptorImpl extends BuildStepDescriptor<Builder> {
+
+        @Override
+        public boolean isApplicable(Class<? extends AbstractProject> jobType) {
+            return true;
+        }
+
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return "Resilience Hub gate";
+        }
+    }
+}
