@@ -1,10 +1,13 @@
 package io.jenkins.plugins.awsdelivery.core.health;
 
 import io.jenkins.plugins.awsdelivery.core.StageException;
+import io.jenkins.plugins.awsdelivery.core.aws.Partition;
+import io.jenkins.plugins.awsdelivery.core.aws.ResourceArn;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * What the AWS Health gate checks and how it acts.
@@ -48,11 +51,27 @@ public record HealthGateRequest(List<String> services, List<String> regions, Lis
 
     private static final List<String> CATEGORIES = List.of("issue", "scheduledchange", "accountnotification",
             "investigation");
+    /** The value of {@code regions} for global events (IAM, Route 53, CloudFront...). */
+    public static final String GLOBAL = "global";
+
+    /** AWS Health's service codes: EC2, ELASTICLOADBALANCING, CLOUDWATCH... */
+    private static final Pattern SERVICE_CODE = Pattern.compile("[A-Z0-9_]{2,30}");
+    /** Event type codes (AWS_EC2_OPERATIONAL_ISSUE), here with {@code *} wildcards. */
+    private static final Pattern EVENT_TYPE = Pattern.compile("[A-Z0-9_*]{1,100}");
+
     private static final List<String> STATUSES = List.of("open", "upcoming", "closed");
 
     public HealthGateRequest {
         services = upper(services);
-        regions = clean(regions);
+        for (String s : services) {
+            if (!SERVICE_CODE.matcher(s).matches()) {
+                throw StageException.invalidInput("services '" + s + "' is not an AWS Health service code.",
+                        "Use codes such as EC2, ECS or ELASTICLOADBALANCING: 2 to 30 letters, digits or underscores "
+                                + "(the aws health describe-event-types command lists them).");
+            }
+        }
+        regions = clean(regions).stream().map(r -> GLOBAL.equalsIgnoreCase(r) ? GLOBAL
+                : Partition.requireKnownRegion("regions", r)).distinct().toList();
         eventTypeCategories = clean(eventTypeCategories).isEmpty() ? DEFAULT_CATEGORIES : canonicalCategories(
                 clean(eventTypeCategories));
         statuses = clean(statuses).isEmpty() ? DEFAULT_STATUSES : lower(statuses);
@@ -63,10 +82,21 @@ public record HealthGateRequest(List<String> services, List<String> regions, Lis
             }
         }
         upcomingWithin = upcomingWithin == null ? DEFAULT_UPCOMING_WITHIN : upcomingWithin;
+        if (upcomingWithin.isNegative() || upcomingWithin.isZero()) {
+            throw StageException.invalidInput("upcomingWithin " + upcomingWithin + " is not positive.",
+                    "Give a duration such as 24h.");
+        }
         entityArns = clean(entityArns);
+        entityArns.forEach(a -> ResourceArn.parse("entityArns", a));
         scope = scope == null ? Scope.BOTH : scope;
-        ignoreEventTypes = upper(ignoreEventTypes);
-        onlyEventTypes = upper(onlyEventTypes);
+        ignoreEventTypes = eventTypes("ignoreEventTypes", ignoreEventTypes);
+        for (String p : ignoreEventTypes) {
+            if (p.chars().allMatch(c -> c == '*')) {
+                throw StageException.invalidInput("ignoreEventTypes '" + p + "' ignores every event: the gate "
+                        + "could never stop a deploy.", "Name the event types to ignore, such as AWS_EC2_*_SCHEDULED.");
+            }
+        }
+        onlyEventTypes = eventTypes("onlyEventTypes", onlyEventTypes);
         accountIds = clean(accountIds);
         for (String a : accountIds) {
             if (!a.matches("\\d{12}")) {
@@ -80,6 +110,10 @@ public record HealthGateRequest(List<String> services, List<String> regions, Lis
         onEvent = onEvent == null ? OnEvent.FAIL : onEvent;
         onUnavailable = onUnavailable == null ? OnUnavailable.FAIL : onUnavailable;
         timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw StageException.invalidInput("timeout " + timeout.toSeconds() + "s is not positive.",
+                    "Give how long onEvent: wait may hold the deploy, such as 30m.");
+        }
         pollInterval = pollInterval == null ? DEFAULT_POLL_INTERVAL : pollInterval;
         if (pollInterval.compareTo(Duration.ofSeconds(10)) < 0) {
             throw StageException.invalidInput("pollInterval " + pollInterval.toSeconds() + "s is too short.",
@@ -140,7 +174,7 @@ public record HealthGateRequest(List<String> services, List<String> regions, Lis
 
     /** The regions to check: as given, or the build's region plus global events. */
     public List<String> regionsOr(String buildRegion) {
-        return regions.isEmpty() ? List.of(buildRegion, "global") : regions;
+        return regions.isEmpty() ? List.of(buildRegion, GLOBAL) : regions;
     }
 
     static <E extends Enum<E>> E parseEnum(Class<E> type, String parameter, String value) {
@@ -176,6 +210,18 @@ public record HealthGateRequest(List<String> services, List<String> regions, Lis
 
     private static List<String> upper(List<String> values) {
         return clean(values).stream().map(s -> s.toUpperCase(Locale.ROOT)).distinct().toList();
+    }
+
+    private static List<String> eventTypes(String field, List<String> values) {
+        List<String> codes = upper(values);
+        for (String c : codes) {
+            if (!EVENT_TYPE.matcher(c).matches() || !c.contains("*") && c.length() < 3) {
+                throw StageException.invalidInput(field + " '" + c + "' is not an AWS Health event type code.",
+                        "Use codes such as AWS_EC2_OPERATIONAL_ISSUE: letters, digits and underscores, with * as a "
+                                + "wildcard (AWS_EC2_*).");
+            }
+        }
+        return codes;
     }
 
     private static List<String> lower(List<String> values) {

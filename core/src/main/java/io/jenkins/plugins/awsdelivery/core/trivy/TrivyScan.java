@@ -114,7 +114,7 @@ public final class TrivyScan {
                 mapping.findings().size(), imported, List.copyOf(failed), archived, gating.isEmpty(),
                 gating.stream().map(MappedFinding::id).toList(),
                 gating.stream().map(MappedFinding::issue).distinct().toList(), request.gate().markUnstable(),
-                consoleUrl(region), request.dryRun(), aws.calls().totalCalls(), importCalls);
+                consoleUrl(region), request.dryRun(), aws.calls().totalAttempts(), importCalls);
         report(report, result, gating);
         return result;
     }

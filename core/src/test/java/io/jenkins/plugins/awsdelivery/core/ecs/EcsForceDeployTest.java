@@ -118,7 +118,7 @@ class EcsForceDeployTest {
         assertThat(r.status()).isEqualTo(Status.ROLLED_BACK);
         assertThat(r.serviceDeploymentArn()).isNull();
         assertThat(r.reason()).isEqualTo("ECS deployment circuit breaker: tasks failed to start.");
-        assertThat(log).anySatisfy(l -> assertThat(l).startsWith("ecs:ListServiceDeployments is not available"));
+        assertThat(log).anySatisfy(l -> assertThat(l).startsWith("WARNING: ecs:ListServiceDeployments is not available"));
     }
 
     @Test

@@ -58,8 +58,10 @@ class HealthGateTest {
 
     private HealthGate gate(HealthGateRequest.Builder request) {
         HealthEndpoints endpoints = new HealthEndpoints(List.of(
-                new HealthEndpoints.Endpoint("us-east-1", activeFactory.client(HealthClient::builder, "us-east-1")),
-                new HealthEndpoints.Endpoint("us-east-2", passiveFactory.client(HealthClient::builder, "us-east-2"))),
+                new HealthEndpoints.Endpoint("us-east-1", active.server().endpoint().toString(),
+                        activeFactory.client(HealthClient::builder, "us-east-1")),
+                new HealthEndpoints.Endpoint("us-east-2", passive.server().endpoint().toString(),
+                        passiveFactory.client(HealthClient::builder, "us-east-2"))),
                 activeFactory.settings());
         return new HealthGate(request.build(), "eu-west-1", endpoints, counter, clock, StageLog.to(log::add));
     }
@@ -239,7 +241,7 @@ class HealthGateTest {
         assertThat(r.failedOver()).isTrue();
         assertThat(r.endpointRegion()).isEqualTo("us-east-2");
         assertThat(log).anySatisfy(l -> assertThat(l).isEqualTo("WARNING: The AWS Health endpoint in us-east-1 "
-                + "failed (HTTP 503 ServiceUnavailable); the passive endpoint in us-east-2 answered."));
+                + "failed (answered HTTP 503 ServiceUnavailable); the passive endpoint in us-east-2 answered."));
         assertThat(passive.server().requests("DescribeEvents").get(0).signedRegion()).isEqualTo("us-east-2");
     }
 
