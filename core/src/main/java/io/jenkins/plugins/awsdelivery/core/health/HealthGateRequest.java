@@ -62,14 +62,14 @@ public record HealthGateRequest(List<String> services, List<String> regions, Lis
     private static final List<String> STATUSES = List.of("open", "upcoming", "closed");
 
     public HealthGateRequest {
-        services = upper(services);
-        for (String s : services) {
-            if (!SERVICE_CODE.matcher(s).matches()) {
+        for (String s : clean(services)) {
+            if (!SERVICE_CODE.matcher(s.toUpperCase(Locale.ROOT)).matches()) {
                 throw StageException.invalidInput("services '" + s + "' is not an AWS Health service code.",
                         "Use codes such as EC2, ECS or ELASTICLOADBALANCING: 2 to 30 letters, digits or underscores "
                                 + "(the aws health describe-event-types command lists them).");
             }
         }
+        services = upper(services);
         regions = clean(regions).stream().map(r -> GLOBAL.equalsIgnoreCase(r) ? GLOBAL
                 : Partition.requireKnownRegion("regions", r)).distinct().toList();
         eventTypeCategories = clean(eventTypeCategories).isEmpty() ? DEFAULT_CATEGORIES : canonicalCategories(
@@ -213,15 +213,15 @@ public record HealthGateRequest(List<String> services, List<String> regions, Lis
     }
 
     private static List<String> eventTypes(String field, List<String> values) {
-        List<String> codes = upper(values);
-        for (String c : codes) {
-            if (!EVENT_TYPE.matcher(c).matches() || !c.contains("*") && c.length() < 3) {
+        for (String c : clean(values)) {
+            String code = c.toUpperCase(Locale.ROOT);
+            if (!EVENT_TYPE.matcher(code).matches() || !code.contains("*") && code.length() < 3) {
                 throw StageException.invalidInput(field + " '" + c + "' is not an AWS Health event type code.",
                         "Use codes such as AWS_EC2_OPERATIONAL_ISSUE: letters, digits and underscores, with * as a "
                                 + "wildcard (AWS_EC2_*).");
             }
         }
-        return codes;
+        return upper(values);
     }
 
     private static List<String> lower(List<String> values) {
