@@ -10,7 +10,9 @@ import picocli.CommandLine.Command;
  * {@code aws-delivery-stages}: every stage of the Jenkins plugin, from a shell.
  *
  * <p>Exit codes: 0 success; 1 the stage ran and said no (a gate failed, a deployment rolled back or timed out);
- * 2 usage error or invalid input; 3 an AWS or Kubernetes error.
+ * 2 usage error or invalid input; 3 an AWS or Kubernetes error. With {@code --output json}, exit codes 2 and 3 (and 1
+ * for a stage that ran out of time before it had a result) print {@code {"status": ..., "error": {...}}} on
+ * standard output, so that scripts always get JSON to read.
  */
 @Command(name = "aws-delivery-stages",
         mixinStandardHelpOptions = true,
@@ -28,7 +30,9 @@ import picocli.CommandLine.Command;
             "  0  success",
             "  1  the stage said no: a gate failed, a deployment failed, rolled back or timed out",
             "  2  usage error or invalid input",
-            "  3  AWS or Kubernetes error"})
+            "  3  AWS or Kubernetes error",
+            "With --output json, an error also prints {\"status\": ..., \"error\": {\"kind\": ..., \"message\": ...}} "
+                    + "on standard output."})
 public final class Main implements Runnable {
 
     public static final int OK = 0;
@@ -51,13 +55,33 @@ public final class Main implements Runnable {
     static int run(String[] args, PrintWriter out, PrintWriter err, CommandLine cli) {
         cli.setOut(out);
         cli.setErr(err);
+        boolean json = OutputFormat.requested(args) == OutputFormat.json;
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof StageException se) {
                 commandLine.getErr().println("ERROR: " + se.describe());
-                return se.kind() == StageException.Kind.INVALID_INPUT ? USAGE
+                int code = se.kind() == StageException.Kind.INVALID_INPUT ? USAGE
                         : se.kind() == StageException.Kind.TIMEOUT ? STAGE_SAID_NO : SERVICE_ERROR;
+                if (json) {
+                    OutputFormat.printError(commandLine.getOut(), code, se.kind().name(), se.getMessage(), se.hint());
+                }
+                return code;
             }
-            throw e;
+            // A bug of ours must not look like a stage that ran and said no (exit code 1).
+            commandLine.getErr().println("ERROR: unexpected " + e);
+            e.printStackTrace(commandLine.getErr());
+            if (json) {
+                OutputFormat.printError(commandLine.getOut(), SERVICE_ERROR, "INTERNAL", String.valueOf(e), "");
+            }
+            return SERVICE_ERROR;
+        });
+        CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            int code = usage.handleParseException(e, arguments);
+            if (json) {
+                OutputFormat.printError(e.getCommandLine().getOut(), code, "USAGE", e.getMessage(), "Run with --help "
+                        + "for the options.");
+            }
+            return code;
         });
         return cli.execute(args);
     }

@@ -78,4 +78,77 @@ class HealthGateCommandTest {
         System.setProperty("aws.accessKeyId", "AKIDCLITEST");
         System.setProperty("aws.secretAccessKey", "cli-test-secret");
     }
+
+    // ---- issue 15 ----
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "--regions     | mars-1     | regions 'mars-1' is not an AWS region.",
+        "--entity-arns | not-an-arn | entityArns 'not-an-arn' is not an ARN.",
+        "--services    | ec2!       | services 'ec2!' is not an AWS Health service code."})
+    void invalidFiltersExitTwoWithAJsonErrorAndCallNothing(String option, String value, String message)
+            throws Exception {
+        withFakeKeys();
+        health.event("EC2", "AWS_EC2_OPERATIONAL_ISSUE", "eu-west-1", "PUBLIC", "open");
+
+        int code = Main.run(new String[] {"health-gate", "--region", "eu-west-1", "--endpoint-url",
+            health.server().endpoint().toString(), option, value, "--output", "json"},
+                new PrintWriter(out, true), new PrintWriter(err, true));
+
+        assertThat(code).isEqualTo(Main.USAGE);
+        assertThat(health.server().requests()).isEmpty();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
+        assertThat(json.path("status").asText()).isEqualTo("INVALID_INPUT");
+        assertThat(json.path("exitCode").asInt()).isEqualTo(2);
+        assertThat(json.path("error").path("kind").asText()).isEqualTo("INVALID_INPUT");
+        assertThat(json.path("error").path("message").asText()).isEqualTo(message);
+        assertThat(err.toString()).contains("ERROR: " + message);
+    }
+
+    @Test
+    void passiveEndpointUrlAimsTheFailover() throws Exception {
+        withFakeKeys();
+        try (FakeHealth passive = new FakeHealth()) {
+            health.server().down(true);
+            passive.event("ECS", "AWS_ECS_OPERATIONAL_ISSUE", "eu-west-1", "PUBLIC", "open");
+
+            assertThat(run("--passive-endpoint-url", passive.server().endpoint().toString()))
+                    .isEqualTo(Main.STAGE_SAID_NO);
+
+            var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
+            assertThat(json.path("failedOver").asBoolean()).isTrue();
+            assertThat(json.path("endpointRegion").asText()).isEqualTo("us-east-2");
+            assertThat(json.path("eventCount").asInt()).isEqualTo(1);
+            assertThat(json.path("apiCalls").asLong())
+                    .isEqualTo(health.server().requests().size() + passive.server().requests().size());
+            assertThat(passive.server().requests("DescribeEvents").get(0).signedRegion()).isEqualTo("us-east-2");
+        }
+    }
+
+    @Test
+    void awsErrorsExitThreeWithAJsonError() throws Exception {
+        withFakeKeys();
+        health.server().failNext("DescribeEvents", 1, FakeError.accessDenied("health:DescribeEvents"));
+
+        assertThat(run()).isEqualTo(Main.SERVICE_ERROR);
+
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
+        assertThat(json.path("status").asText()).isEqualTo("ERROR");
+        assertThat(json.path("error").path("kind").asText()).isEqualTo("AWS");
+        assertThat(json.path("error").path("message").asText()).startsWith("AWS denied health:DescribeEvents");
+        assertThat(err.toString()).contains("on resource: *. Allow health:DescribeEvents in the IAM policy");
+    }
+
+    @Test
+    void missingRegionNamesTheRegionOption() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("AWS_REGION") == null
+                && System.getenv("AWS_DEFAULT_REGION") == null, "AWS_REGION is set in this environment");
+
+        int code = Main.run(new String[] {"health-gate", "--output", "json"}, new PrintWriter(out, true),
+                new PrintWriter(err, true));
+
+        assertThat(code).isEqualTo(Main.USAGE);
+        assertThat(err.toString()).contains("ERROR: No AWS region was given. Give --region");
+        assertThat(out.toString()).contains("\"status\" : \"INVALID_INPUT\"");
+    }
 }

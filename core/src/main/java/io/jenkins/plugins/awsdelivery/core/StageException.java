@@ -49,8 +49,16 @@ public class StageException extends RuntimeException {
         return hint;
     }
 
-    /** Message and hint on one line, as shown in a build log. */
+    /**
+     * Message and hint on one line, as shown in a build log. A message that ends without a full stop (AWS's own
+     * texts often do) gets one, so that the hint reads as the next sentence.
+     */
     public String describe() {
-        return hint.isEmpty() ? getMessage() : getMessage() + " " + hint;
+        if (hint.isEmpty()) {
+            return getMessage();
+        }
+        String message = getMessage().strip();
+        boolean ended = message.endsWith(".") || message.endsWith("!") || message.endsWith("?");
+        return message + (ended ? " " : ". ") + hint;
     }
 }

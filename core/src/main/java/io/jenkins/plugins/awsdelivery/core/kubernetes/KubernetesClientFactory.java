@@ -69,7 +69,11 @@ public final class KubernetesClientFactory {
         try {
             return Files.readString(kc.path(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw StageException.invalidInput("Cannot read the kubeconfig " + kc.path() + ": " + e.getMessage(),
+            String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null ? fs.getReason()
+                    : String.valueOf(e.getMessage());
+            throw StageException.invalidInput("Cannot read the kubeconfig " + kc.path() + ": " + why + ".",
                     "Check the path and its permissions.");
         }
     }
