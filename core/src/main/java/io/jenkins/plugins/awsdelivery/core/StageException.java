@@ -57,8 +57,15 @@ public class StageException extends RuntimeException {
         if (hint.isEmpty()) {
             return getMessage();
         }
-        String message = getMessage().strip();
-        boolean ended = message.endsWith(".") || message.endsWith("!") || message.endsWith("?");
-        return message + (ended ? " " : ". ") + hint;
+        return sentence(getMessage()) + " " + hint;
+    }
+
+    /**
+     * The text as a sentence: with a full stop at the end unless it ends with one (or ! or ?). For texts of others
+     * (AWS's error messages often end without one) that a message goes on after.
+     */
+    public static String sentence(String text) {
+        String t = text == null ? "" : text.strip();
+        return t.isEmpty() || t.endsWith(".") || t.endsWith("!") || t.endsWith("?") ? t : t + ".";
     }
 }

@@ -70,8 +70,7 @@ final class RolloutWatcher {
     }
 
     private static String sentence(String text) {
-        String t = text.strip();
-        return t.endsWith(".") || t.endsWith("!") || t.endsWith("?") ? t : t + ".";
+        return StageException.sentence(text);
     }
 
     Look look(EcsDeployment d, Instant now) {

@@ -208,8 +208,8 @@ public final class HealthGate {
         try {
             return endpoints.call(action, call, log);
         } catch (StageException e) {
-            String warning = "Could not read " + what + " (" + action + "): " + e.getMessage()
-                    + (e.getMessage().endsWith(".") ? "" : ".") + " The verdict does not depend on it.";
+            String warning = "Could not read " + what + " (" + action + "): " + StageException.sentence(e.getMessage())
+                    + " The verdict does not depend on it.";
             log.warn("%s", warning);
             warnings.add(warning);
             return fallback;

@@ -77,13 +77,13 @@ public record HealthGateRequest(List<String> services, List<String> regions, Lis
         statuses = clean(statuses).isEmpty() ? DEFAULT_STATUSES : lower(statuses);
         for (String s : statuses) {
             if (!STATUSES.contains(s)) {
-                throw StageException.invalidInput("'" + s + "' is not an AWS Health event status.",
+                throw StageException.invalidInput("statuses '" + s + "' is not an AWS Health event status.",
                         "Use open, upcoming or closed.");
             }
         }
         upcomingWithin = upcomingWithin == null ? DEFAULT_UPCOMING_WITHIN : upcomingWithin;
         if (upcomingWithin.isNegative() || upcomingWithin.isZero()) {
-            throw StageException.invalidInput("upcomingWithin " + upcomingWithin + " is not positive.",
+            throw StageException.invalidInput("upcomingWithin " + upcomingWithin.toSeconds() + "s is not positive.",
                     "Give a duration such as 24h.");
         }
         entityArns = clean(entityArns);
@@ -100,7 +100,7 @@ public record HealthGateRequest(List<String> services, List<String> regions, Lis
         accountIds = clean(accountIds);
         for (String a : accountIds) {
             if (!a.matches("\\d{12}")) {
-                throw StageException.invalidInput("'" + a + "' is not an AWS account ID.", "Use 12 digits.");
+                throw StageException.invalidInput("accountIds '" + a + "' is not an AWS account ID.", "Use 12 digits.");
             }
         }
         if (!accountIds.isEmpty() && !organization) {
@@ -232,7 +232,7 @@ public record HealthGateRequest(List<String> services, List<String> regions, Lis
         return values.stream().map(v -> {
             int i = CATEGORIES.indexOf(v.toLowerCase(Locale.ROOT));
             if (i < 0) {
-                throw StageException.invalidInput("'" + v + "' is not an AWS Health event category.",
+                throw StageException.invalidInput("eventTypeCategories '" + v + "' is not an AWS Health event category.",
                         "Use issue, scheduledChange, accountNotification or investigation.");
             }
             return List.of("issue", "scheduledChange", "accountNotification", "investigation").get(i);

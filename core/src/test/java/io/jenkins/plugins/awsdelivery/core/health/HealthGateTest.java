@@ -286,7 +286,7 @@ class HealthGateTest {
     @Test
     void invalidParametersAreClearErrors() {
         assertThatThrownBy(() -> HealthGateRequest.builder().statuses(List.of("opened")).build())
-                .isInstanceOf(StageException.class).hasMessage("'opened' is not an AWS Health event status.");
+                .isInstanceOf(StageException.class).hasMessage("statuses 'opened' is not an AWS Health event status.");
         assertThatThrownBy(() -> HealthGateRequest.builder().accountIds(List.of("123456789012")).build())
                 .hasMessageContaining("without organization: true");
         assertThatThrownBy(() -> HealthGateRequest.onEvent("retry")).hasMessageContaining("onEvent")
