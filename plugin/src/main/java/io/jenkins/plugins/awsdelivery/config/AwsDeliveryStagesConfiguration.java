@@ -31,6 +31,7 @@ public class AwsDeliveryStagesConfiguration extends GlobalConfiguration {
     private String defaultRoleArn;
     private String defaultExternalId;
     private String endpointOverride;
+    private String healthPassiveEndpoint;
 
     public AwsDeliveryStagesConfiguration() {
         load();
@@ -88,6 +89,40 @@ public class AwsDeliveryStagesConfiguration extends GlobalConfiguration {
     public void setEndpointOverride(String endpointOverride) {
         this.endpointOverride = Util.fixEmptyAndTrim(endpointOverride);
         save();
+    }
+
+    /** Where the AWS Health gate sends its calls when the active Health endpoint fails; null for AWS's own. */
+    public String getHealthPassiveEndpoint() {
+        return healthPassiveEndpoint;
+    }
+
+    @DataBoundSetter
+    public void setHealthPassiveEndpoint(String healthPassiveEndpoint) {
+        this.healthPassiveEndpoint = Util.fixEmptyAndTrim(healthPassiveEndpoint);
+        save();
+    }
+
+    /** {@link #getHealthPassiveEndpoint()} as a URI, or null. */
+    public URI healthPassiveEndpointUri() {
+        return healthPassiveEndpoint == null ? null : URI.create(healthPassiveEndpoint);
+    }
+
+    @POST
+    public FormValidation doCheckHealthPassiveEndpoint(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        String v = Util.fixEmptyAndTrim(value);
+        if (v == null) {
+            return FormValidation.ok();
+        }
+        try {
+            URI uri = URI.create(v);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                return FormValidation.error("Give a full URL, such as https://health.us-east-2.amazonaws.com");
+            }
+            return FormValidation.ok();
+        } catch (IllegalArgumentException e) {
+            return FormValidation.error("Not a URL: " + e.getMessage());
+        }
     }
 
     @POST
