@@ -110,19 +110,7 @@ public class AwsDeliveryStagesConfiguration extends GlobalConfiguration {
     @POST
     public FormValidation doCheckHealthPassiveEndpoint(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        String v = Util.fixEmptyAndTrim(value);
-        if (v == null) {
-            return FormValidation.ok();
-        }
-        try {
-            URI uri = URI.create(v);
-            if (uri.getScheme() == null || uri.getHost() == null) {
-                return FormValidation.error("Give a full URL, such as https://health.us-east-2.amazonaws.com");
-            }
-            return FormValidation.ok();
-        } catch (IllegalArgumentException e) {
-            return FormValidation.error("Not a URL: " + e.getMessage());
-        }
+        return checkUrl(value, "https://health.us-east-2.amazonaws.com", null);
     }
 
     @POST
@@ -140,6 +128,13 @@ public class AwsDeliveryStagesConfiguration extends GlobalConfiguration {
     @POST
     public FormValidation doCheckEndpointOverride(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return checkUrl(value, "https://vpce-123.ecs.eu-west-1.vpce.amazonaws.com",
+                "Every AWS call of every stage goes to " + Util.fixEmptyAndTrim(value)
+                        + ". Leave this empty unless you use a private endpoint or an emulator.");
+    }
+
+    /** Empty is fine; otherwise a full URL, with {@code warning} (when not null) shown for a good one. */
+    private static FormValidation checkUrl(String value, String example, String warning) {
         String v = Util.fixEmptyAndTrim(value);
         if (v == null) {
             return FormValidation.ok();
@@ -147,10 +142,9 @@ public class AwsDeliveryStagesConfiguration extends GlobalConfiguration {
         try {
             URI uri = URI.create(v);
             if (uri.getScheme() == null || uri.getHost() == null) {
-                return FormValidation.error("Give a full URL, such as https://vpce-123.ecs.eu-west-1.vpce.amazonaws.com");
+                return FormValidation.error("Give a full URL, such as " + example);
             }
-            return FormValidation.warning("Every AWS call of every stage goes to " + uri
-                    + ". Leave this empty unless you use a private endpoint or an emulator.");
+            return warning == null ? FormValidation.ok() : FormValidation.warning(warning);
         } catch (IllegalArgumentException e) {
             return FormValidation.error("Not a URL: " + e.getMessage());
         }

@@ -5,6 +5,8 @@ import io.jenkins.plugins.awsdelivery.core.StageException;
 import io.jenkins.plugins.awsdelivery.core.StageLog;
 import io.jenkins.plugins.awsdelivery.core.aws.ApiCallCounter;
 import io.jenkins.plugins.awsdelivery.core.aws.AwsErrors;
+import io.jenkins.plugins.awsdelivery.core.aws.Partition;
+import io.jenkins.plugins.awsdelivery.core.aws.ResourceArn;
 import io.jenkins.plugins.awsdelivery.core.health.HealthGateRequest.OnEvent;
 import io.jenkins.plugins.awsdelivery.core.health.HealthGateResult.Verdict;
 import io.jenkins.plugins.awsdelivery.core.wait.PollOutcome;
@@ -19,19 +21,19 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.health.HealthClient;
 import software.amazon.awssdk.services.health.model.DescribeEventsForOrganizationRequest;
 import software.amazon.awssdk.services.health.model.DescribeEventsRequest;
-import io.jenkins.plugins.awsdelivery.core.aws.Partition;
-import io.jenkins.plugins.awsdelivery.core.aws.ResourceArn;
 import software.amazon.awssdk.services.health.model.EntityAggregate;
 import software.amazon.awssdk.services.health.model.Event;
-import software.amazon.awssdk.services.health.model.EventDetails;
-import software.amazon.awssdk.services.health.model.OrganizationEventDetails;
 import software.amazon.awssdk.services.health.model.EventAccountFilter;
+import software.amazon.awssdk.services.health.model.EventDetails;
 import software.amazon.awssdk.services.health.model.EventFilter;
 import software.amazon.awssdk.services.health.model.OrganizationEvent;
+import software.amazon.awssdk.services.health.model.OrganizationEventDetails;
 import software.amazon.awssdk.services.health.model.OrganizationEventFilter;
 
 /**
@@ -203,8 +205,7 @@ public final class HealthGate {
      * Runs a call that only adds detail to events the gate already counts. Its failure (a policy without the
      * action, an endpoint without the operation, throttling) is a warning, never a changed verdict.
      */
-    private <T> T enrichment(String action, String what, java.util.function.Function<
-            software.amazon.awssdk.services.health.HealthClient, T> call, T fallback) {
+    private <T> T enrichment(String action, String what, Function<HealthClient, T> call, T fallback) {
         try {
             return endpoints.call(action, call, log);
         } catch (StageException e) {
