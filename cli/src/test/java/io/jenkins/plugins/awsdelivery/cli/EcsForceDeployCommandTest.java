@@ -132,4 +132,38 @@ class EcsForceDeployCommandTest {
         assertThat(run("--service", "web", "--image", pinned, "--no-wait", "--require-digest")).isZero();
         assertThat(err.toString()).contains("Started deployment");
     }
+
+    @Test
+    void digestPinnedImageWithoutReportedDigestsCompletesWithAWarning() throws Exception {
+        ecs.rollout(FakeEcs.Rollout.SUCCESS, Duration.ofSeconds(1)).withoutImageDigests();
+        String pinned = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web@sha256:" + "e".repeat(64);
+
+        assertThat(run("--service", "web", "--image", pinned, "--min-poll-interval", "1s", "--max-poll-interval",
+                "1s")).isZero();
+
+        assertThat(json().path("status").asText()).isEqualTo("COMPLETED");
+        assertThat(json().path("warnings").get(0).asText()).startsWith("Container web is pinned to sha256:eeee");
+    }
+
+    @Test
+    void alarmNamesComeFromTheServiceConfigurationWithoutTheServiceDeploymentApi() throws Exception {
+        ecs.rollout(FakeEcs.Rollout.ALARM, Duration.ofSeconds(1)).withoutServiceDeploymentApis()
+                .withAlarms("web", "web-5xx", "web-latency");
+
+        assertThat(run("--service", "web", "--min-poll-interval", "1s", "--max-poll-interval", "1s"))
+                .isEqualTo(Main.STAGE_SAID_NO);
+
+        assertThat(json().path("status").asText()).isEqualTo("ROLLED_BACK");
+        assertThat(json().path("triggeredAlarms").toString()).isEqualTo("[\"web-5xx\"]");
+    }
+
+    @Test
+    void apiCallsCountRetriedRequests() throws Exception {
+        ecs.server().failNext("DescribeClusters", 2, io.jenkins.plugins.awsdelivery.testing.FakeAwsServer.FakeError
+                .throttling("ThrottlingException"));
+
+        assertThat(run("--service", "web", "--no-wait")).isZero();
+
+        assertThat(json().path("apiCalls").asLong()).isEqualTo(ecs.server().requests().size());
+    }
 }

@@ -126,6 +126,15 @@ class HealthGateCommandTest {
     }
 
     @Test
+    void passiveEndpointThatIsNotAUrlIsAUsageError() {
+        withFakeKeys();
+
+        assertThat(run("--passive-endpoint-url", "health-passive")).isEqualTo(Main.USAGE);
+        assertThat(err.toString()).contains("The passive AWS Health endpoint 'health-passive' is not a URL.");
+        assertThat(health.server().requests()).isEmpty();
+    }
+
+    @Test
     void awsErrorsExitThreeWithAJsonError() throws Exception {
         withFakeKeys();
         health.server().failNext("DescribeEvents", 1, FakeError.accessDenied("health:DescribeEvents"));
@@ -150,5 +159,52 @@ class HealthGateCommandTest {
         assertThat(code).isEqualTo(Main.USAGE);
         assertThat(err.toString()).contains("ERROR: No AWS region was given. Give --region");
         assertThat(out.toString()).contains("\"status\" : \"INVALID_INPUT\"");
+    }
+
+    @Test
+    void failingEntityAggregatesKeepsTheVerdictAndExitCodeOne() throws Exception {
+        withFakeKeys();
+        health.event("ECS", "AWS_ECS_OPERATIONAL_ISSUE", "eu-west-1", "PUBLIC", "open");
+        health.server().failNext("DescribeEntityAggregates", 1,
+                FakeError.accessDenied("health:DescribeEntityAggregates"));
+
+        assertThat(run()).isEqualTo(Main.STAGE_SAID_NO);
+
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
+        assertThat(json.path("verdict").asText()).isEqualTo("FAILED");
+        assertThat(json.path("warnings").get(0).asText()).contains("health:DescribeEntityAggregates");
+        assertThat(err.toString()).contains("WARNING: Could not read affected entity counts");
+    }
+
+    @Test
+    void waitTimeoutResultListsTheEventItsMessageCounts() throws Exception {
+        withFakeKeys();
+        health.event("ECS", "AWS_ECS_OPERATIONAL_ISSUE", "eu-west-1", "PUBLIC", "open");
+
+        assertThat(run("--on-event", "wait", "--timeout", "11s", "--poll-interval", "10s"))
+                .isEqualTo(Main.STAGE_SAID_NO);
+
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
+        assertThat(json.path("message").asText()).contains("1 matching event(s) open");
+        assertThat(json.path("eventCount").asInt()).isEqualTo(1);
+        assertThat(json.path("events").get(0).path("eventTypeCode").asText()).isEqualTo("AWS_ECS_OPERATIONAL_ISSUE");
+    }
+
+    @Test
+    void hangingActiveEndpointFailsOverWithin15Seconds() throws Exception {
+        withFakeKeys();
+        try (FakeHealth passive = new FakeHealth()) {
+            health.server().hang(true);
+            passive.event("ECS", "AWS_ECS_OPERATIONAL_ISSUE", "eu-west-1", "PUBLIC", "open");
+
+            long started = System.nanoTime();
+            int code = run("--passive-endpoint-url", passive.server().endpoint().toString());
+
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - started))
+                    .isLessThan(java.time.Duration.ofSeconds(15));
+            assertThat(code).isEqualTo(Main.STAGE_SAID_NO);
+            assertThat(err.toString()).contains("The AWS Health endpoint in us-east-1 failed (did not answer within "
+                    + "6s); the passive endpoint in us-east-2 answered.");
+        }
     }
 }

@@ -78,6 +78,10 @@ public final class HealthEndpoints {
         AwsSettings active = base.inRegion(p.healthActiveRegion());
         AwsSettings passive = base.inRegion(p.healthPassiveRegion());
         if (passiveEndpoint != null) {
+            if (passiveEndpoint.getScheme() == null || passiveEndpoint.getHost() == null) {
+                throw StageException.invalidInput("The passive AWS Health endpoint '" + passiveEndpoint
+                        + "' is not a URL.", "Give a full URL, such as https://health.us-east-2.amazonaws.com.");
+            }
             passive = passive.withEndpoint(Optional.of(passiveEndpoint));
         }
         return new HealthEndpoints(List.of(endpoint(factory, active, p), endpoint(factory, passive, p)),
