@@ -31,7 +31,8 @@ public final class AwsOptions {
     Integer sessionSeconds;
 
     @Option(names = "--endpoint-url", paramLabel = "URL",
-            description = "Send AWS calls to this endpoint instead (a private endpoint or a local emulator).")
+            description = "Send AWS calls to this endpoint instead (a private endpoint or a local emulator). For "
+                    + "health-gate, the active AWS Health endpoint.")
     URI endpointUrl;
 
     /** The layer these options make, to resolve with {@link AwsSettings#resolve}. */
@@ -45,6 +46,10 @@ public final class AwsOptions {
     }
 
     public AwsSettings settings() {
+        if (!hasRegion()) {
+            throw io.jenkins.plugins.awsdelivery.core.StageException.invalidInput("No AWS region was given.",
+                    "Give --region (such as --region eu-west-1), or set AWS_REGION.");
+        }
         return AwsSettings.resolve(java.util.List.of(layer()), environmentRegion());
     }
 

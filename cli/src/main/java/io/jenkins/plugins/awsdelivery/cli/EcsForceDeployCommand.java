@@ -61,13 +61,19 @@ public final class EcsForceDeployCommand extends StageCommand {
     @Option(names = "--max-poll-interval", paramLabel = "DURATION", description = "Default: 15s.")
     String maxPollInterval;
 
+    @Option(names = "--require-digest",
+            description = "When an image is pinned by digest (repo@sha256:...), fail if a running task reports no "
+                    + "image digest (default: a warning).")
+    boolean requireDigest;
+
     @Override
     protected Outcome run(StageLog log) {
         EcsDeployRequest request = new EcsDeployRequest(cluster, service, EcsDeployRequest.parseImages(images), taskDefinition,
                 forceNewDeployment, desiredCount, !noWait,
                 timeout == null ? null : DurationText.parse("--timeout", timeout), rollbackOnTimeout,
                 minPollInterval == null ? null : DurationText.parse("--min-poll-interval", minPollInterval),
-                maxPollInterval == null ? null : DurationText.parse("--max-poll-interval", maxPollInterval));
+                maxPollInterval == null ? null : DurationText.parse("--max-poll-interval", maxPollInterval))
+                .withRequireDigest(requireDigest);
         try (AwsClientFactory factory = new AwsClientFactory(aws.settings())) {
             EcsForceDeploy stage = new EcsForceDeploy(request, factory, Clock.systemUTC(), log);
             EcsDeployResult result = stage.run(new BlockingWaiter(new WaitEngine(stage.waitPolicy())));

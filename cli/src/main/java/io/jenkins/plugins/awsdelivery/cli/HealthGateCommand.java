@@ -9,6 +9,7 @@ import io.jenkins.plugins.awsdelivery.core.health.HealthGateRequest;
 import io.jenkins.plugins.awsdelivery.core.health.HealthGateResult;
 import io.jenkins.plugins.awsdelivery.core.wait.BlockingWaiter;
 import io.jenkins.plugins.awsdelivery.core.wait.WaitEngine;
+import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,6 +83,11 @@ public final class HealthGateCommand extends StageCommand {
             description = "How often --on-event wait checks again (default: 1m).")
     String pollInterval;
 
+    @Option(names = "--passive-endpoint-url", paramLabel = "URL",
+            description = "The passive AWS Health endpoint, asked when the active one (the partition's, or "
+                    + "--endpoint-url) fails (default: the partition's passive endpoint, or --endpoint-url when set).")
+    URI passiveEndpointUrl;
+
     @Override
     protected Outcome run(StageLog log) {
         HealthGateRequest request = HealthGateRequest.builder()
@@ -97,7 +103,7 @@ public final class HealthGateCommand extends StageCommand {
                 .build();
         try (AwsClientFactory factory = new AwsClientFactory(aws.settings())) {
             HealthGate gate = new HealthGate(request, factory.settings().region(),
-                    HealthEndpoints.forPartition(factory), factory.calls(), Clock.systemUTC(), log);
+                    HealthEndpoints.forPartition(factory, passiveEndpointUrl), factory.calls(), Clock.systemUTC(), log);
             HealthGateResult result = gate.runBlocking(new BlockingWaiter(new WaitEngine(gate.waitPolicy())));
             return new Outcome(result, result.verdict() != HealthGateResult.Verdict.FAILED);
         }

@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
  *
  * <p>Exit codes: 0 success; 1 the stage ran and said no (a gate failed, a deployment rolled back or timed out);
  * 2 usage error or invalid input; 3 an AWS or Kubernetes error, or anything unexpected (out of memory included).
+ * With {@code --output json}, exit codes 2 and 3 (and 1 for a stage that ran out of time before it had a
+ * result) print {@code {"status": ..., "error": {...}}} on standard output, so that scripts always get JSON.
  */
 @Command(name = "aws-delivery-stages",
         mixinStandardHelpOptions = true,
@@ -29,7 +31,9 @@ import picocli.CommandLine.Command;
             "  0  success",
             "  1  the stage said no: a gate failed, a deployment failed, rolled back or timed out",
             "  2  usage error or invalid input",
-            "  3  AWS or Kubernetes error, or an unexpected error such as running out of memory"})
+            "  3  AWS or Kubernetes error, or an unexpected error such as running out of memory",
+            "With --output json, an error also prints {\"status\": ..., \"error\": {\"kind\": ..., \"message\": ...}} "
+                    + "on standard output."})
 public final class Main implements Runnable {
 
     public static final int OK = 0;
@@ -52,17 +56,37 @@ public final class Main implements Runnable {
     static int run(String[] args, PrintWriter out, PrintWriter err, CommandLine cli) {
         cli.setOut(out);
         cli.setErr(err);
+        boolean json = OutputFormat.requested(args) == OutputFormat.json;
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof StageException se) {
                 commandLine.getErr().println("ERROR: " + se.describe());
-                return se.kind() == StageException.Kind.INVALID_INPUT ? USAGE
+                int code = se.kind() == StageException.Kind.INVALID_INPUT ? USAGE
                         : se.kind() == StageException.Kind.TIMEOUT ? STAGE_SAID_NO : SERVICE_ERROR;
+                if (json) {
+                    OutputFormat.printError(commandLine.getOut(), code, se.kind().name(), se.getMessage(), se.hint());
+                }
+                return code;
+            }
+            if (json) {
+                OutputFormat.printError(commandLine.getOut(), SERVICE_ERROR, "INTERNAL", String.valueOf(e), "");
             }
             return unexpected(commandLine.getErr(), e);
+        });
+        CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            int code = usage.handleParseException(e, arguments);
+            if (json) {
+                OutputFormat.printError(e.getCommandLine().getOut(), code, "USAGE", e.getMessage(), "Run with --help "
+                        + "for the options.");
+            }
+            return code;
         });
         try {
             return cli.execute(args);
         } catch (OutOfMemoryError | StackOverflowError e) {
+            if (json) {
+                OutputFormat.printError(out, SERVICE_ERROR, "INTERNAL", e.getClass().getSimpleName(), "");
+            }
             return unexpected(err, e);
         }
     }

@@ -82,4 +82,34 @@ class MainTest {
         assertThat(runProbe("probe", "--region", "Frankfurt")).isEqualTo(Main.USAGE);
         assertThat(err.toString()).contains("'Frankfurt' is not an AWS region name.");
     }
+
+    @Test
+    void withJsonOutputEveryErrorExitCodePrintsAJsonObject() throws Exception {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        String[][] cases = {
+            {"INVALID_INPUT", "2", "INVALID_INPUT"},
+            {"AWS", "3", "ERROR"},
+            {"KUBERNETES", "3", "ERROR"},
+            {"TIMEOUT", "1", "TIMED_OUT"}};
+        for (String[] c : cases) {
+            out.getBuffer().setLength(0);
+            int code = runProbe("probe", "--region", "eu-west-1", "--fail-with", c[0], "--output", "json");
+            var json = mapper.readTree(out.toString());
+            assertThat(code).isEqualTo(Integer.parseInt(c[1]));
+            assertThat(json.path("status").asText()).isEqualTo(c[2]);
+            assertThat(json.path("exitCode").asInt()).isEqualTo(code);
+            assertThat(json.path("error").path("kind").asText()).isEqualTo(c[0]);
+            assertThat(json.path("error").path("message").asText()).isEqualTo("Probe failed as asked.");
+            assertThat(json.path("error").path("hint").asText()).isEqualTo("Do nothing.");
+        }
+        out.getBuffer().setLength(0);
+        assertThat(runProbe("probe", "--output=json", "--no-such-option")).isEqualTo(Main.USAGE);
+        assertThat(mapper.readTree(out.toString()).path("error").path("kind").asText()).isEqualTo("USAGE");
+    }
+
+    @Test
+    void textOutputPrintsNoJsonForErrors() {
+        assertThat(runProbe("probe", "--region", "eu-west-1", "--fail-with", "AWS")).isEqualTo(Main.SERVICE_ERROR);
+        assertThat(out.toString()).isEmpty();
+    }
 }

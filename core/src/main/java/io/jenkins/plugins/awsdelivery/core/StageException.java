@@ -49,8 +49,23 @@ public class StageException extends RuntimeException {
         return hint;
     }
 
-    /** Message and hint on one line, as shown in a build log. */
+    /**
+     * Message and hint on one line, as shown in a build log. A message that ends without a full stop (AWS's own
+     * texts often do) gets one, so that the hint reads as the next sentence.
+     */
     public String describe() {
-        return hint.isEmpty() ? getMessage() : getMessage() + " " + hint;
+        if (hint.isEmpty()) {
+            return getMessage();
+        }
+        return sentence(getMessage()) + " " + hint;
+    }
+
+    /**
+     * The text as a sentence: with a full stop at the end unless it ends with one (or ! or ?). For texts of others
+     * (AWS's error messages often end without one) that a message goes on after.
+     */
+    public static String sentence(String text) {
+        String t = text == null ? "" : text.strip();
+        return t.isEmpty() || t.endsWith(".") || t.endsWith("!") || t.endsWith("?") ? t : t + ".";
     }
 }

@@ -151,7 +151,8 @@ public final class FakeAwsServer implements AutoCloseable {
     private final Protocol protocol;
     private final String signingService;
     private final HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(8);
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
     private final Map<String, Function<RecordedRequest, FakeResponse>> handlers = new ConcurrentHashMap<>();
     private final Map<String, Deque<FakeError>> scriptedFailures = new ConcurrentHashMap<>();
     private final Map<String, Duration> delays = new ConcurrentHashMap<>();
@@ -159,6 +160,8 @@ public final class FakeAwsServer implements AutoCloseable {
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private volatile String expectedRegion;
     private volatile boolean down;
+    private volatile boolean hanging;
+    private volatile boolean dropping;
 
     /**
      * @param signingService the SigV4 service name requests must be signed for ({@code ecs}, {@code securityhub},
@@ -235,6 +238,18 @@ public final class FakeAwsServer implements AutoCloseable {
         return this;
     }
 
+    /** While hanging, every request is read and never answered (until the fake closes): an endpoint that hangs. */
+    public FakeAwsServer hang(boolean isHanging) {
+        this.hanging = isHanging;
+        return this;
+    }
+
+    /** While dropping, every request is read and the connection closed without an answer. */
+    public FakeAwsServer dropConnections(boolean isDropping) {
+        this.dropping = isDropping;
+        return this;
+    }
+
     public List<RecordedRequest> requests() {
         return Collections.unmodifiableList(new ArrayList<>(requests));
     }
@@ -253,6 +268,7 @@ public final class FakeAwsServer implements AutoCloseable {
 
     @Override
     public void close() {
+        closed.countDown();
         server.stop(0);
         executor.shutdownNow();
     }
@@ -273,6 +289,14 @@ public final class FakeAwsServer implements AutoCloseable {
                     exchange.getRequestURI().getRawQuery());
             requests.add(request);
 
+            if (hanging) {
+                closed.await();
+                return;
+            }
+            if (dropping) {
+                // Closing the exchange before any response header is sent closes the connection.
+                return;
+            }
             if (down) {
                 send(exchange, errorResponse(new FakeError(503, "ServiceUnavailable", "Service is unavailable")));
                 return;

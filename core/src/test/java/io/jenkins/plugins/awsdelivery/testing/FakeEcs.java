@@ -40,6 +40,7 @@ public final class FakeEcs implements AutoCloseable {
     private Rollout nextRollout = Rollout.SUCCESS;
     private Duration rolloutTime = Duration.ofMinutes(5);
     private boolean serviceDeploymentApis = true;
+    private boolean imageDigests = true;
     private int ids;
 
     private static final class FakeService {
@@ -58,6 +59,7 @@ public final class FakeEcs implements AutoCloseable {
         boolean finished;
         Instant rolledBackAt;
         Instant rollbackDone;
+        List<String> alarms = List.of();
 
         String arn() {
             return "arn:aws:ecs:" + REGION + ":" + ACCOUNT + ":service/" + cluster + "/" + name;
@@ -128,6 +130,18 @@ public final class FakeEcs implements AutoCloseable {
     /** Answers ListServiceDeployments and friends with an error, as in regions or policies without them. */
     public FakeEcs withoutServiceDeploymentApis() {
         this.serviceDeploymentApis = false;
+        return this;
+    }
+
+    /** The service's deployment configuration names these CloudWatch alarms (enabled, with rollback). */
+    public FakeEcs withAlarms(String service, String... alarmNames) {
+        services.get(service).alarms = List.of(alarmNames);
+        return this;
+    }
+
+    /** Tasks report no image digest, as on container instances with an old agent. */
+    public FakeEcs withoutImageDigests() {
+        this.imageDigests = false;
         return this;
     }
 
@@ -419,6 +433,11 @@ public final class FakeEcs implements AutoCloseable {
                 .put("status", s.status).put("desiredCount", s.desiredCount).put("taskDefinition", s.taskDefinition)
                 .put("runningCount", s.deployments.stream().mapToInt(d -> d.get("runningCount").asInt()).sum());
         n.putObject("deploymentController").put("type", s.controller);
+        if (!s.alarms.isEmpty()) {
+            ObjectNode alarms = n.putObject("deploymentConfiguration").putObject("alarms").put("enable", true)
+                    .put("rollback", true);
+            s.alarms.forEach(alarms.putArray("alarmNames")::add);
+        }
         ArrayNode deployments = n.putArray("deployments");
         s.deployments.forEach(deployments::add);
         ArrayNode events = n.putArray("events");
@@ -465,8 +484,13 @@ public final class FakeEcs implements AutoCloseable {
         ArrayNode containers = t.putArray("containers");
         for (JsonNode c : taskDefinitions.get(td).get("containerDefinitions")) {
             ObjectNode cj = containers.addObject().put("name", c.get("name").asText())
-                    .put("image", c.get("image").asText())
-                    .put("imageDigest", "sha256:" + Integer.toHexString(c.get("image").asText().hashCode()));
+                    .put("image", c.get("image").asText());
+            if (imageDigests) {
+                String image = c.get("image").asText();
+                int at = image.indexOf("@sha256:");
+                cj.put("imageDigest", at >= 0 ? image.substring(at + 1)
+                        : "sha256:" + Integer.toHexString(image.hashCode()));
+            }
             if (exitCode != null) {
                 cj.put("exitCode", exitCode).put("reason", "CannotPullContainerError: none");
             }

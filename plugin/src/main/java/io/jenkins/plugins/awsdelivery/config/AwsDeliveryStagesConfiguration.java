@@ -31,6 +31,7 @@ public class AwsDeliveryStagesConfiguration extends GlobalConfiguration {
     private String defaultRoleArn;
     private String defaultExternalId;
     private String endpointOverride;
+    private String healthPassiveEndpoint;
 
     public AwsDeliveryStagesConfiguration() {
         load();
@@ -90,6 +91,28 @@ public class AwsDeliveryStagesConfiguration extends GlobalConfiguration {
         save();
     }
 
+    /** Where the AWS Health gate sends its calls when the active Health endpoint fails; null for AWS's own. */
+    public String getHealthPassiveEndpoint() {
+        return healthPassiveEndpoint;
+    }
+
+    @DataBoundSetter
+    public void setHealthPassiveEndpoint(String healthPassiveEndpoint) {
+        this.healthPassiveEndpoint = Util.fixEmptyAndTrim(healthPassiveEndpoint);
+        save();
+    }
+
+    /** {@link #getHealthPassiveEndpoint()} as a URI, or null. */
+    public URI healthPassiveEndpointUri() {
+        return healthPassiveEndpoint == null ? null : URI.create(healthPassiveEndpoint);
+    }
+
+    @POST
+    public FormValidation doCheckHealthPassiveEndpoint(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return checkUrl(value, "https://health.us-east-2.amazonaws.com", null);
+    }
+
     @POST
     public FormValidation doCheckDefaultRegion(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
@@ -105,6 +128,13 @@ public class AwsDeliveryStagesConfiguration extends GlobalConfiguration {
     @POST
     public FormValidation doCheckEndpointOverride(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return checkUrl(value, "https://vpce-123.ecs.eu-west-1.vpce.amazonaws.com",
+                "Every AWS call of every stage goes to " + Util.fixEmptyAndTrim(value)
+                        + ". Leave this empty unless you use a private endpoint or an emulator.");
+    }
+
+    /** Empty is fine; otherwise a full URL, with {@code warning} (when not null) shown for a good one. */
+    private static FormValidation checkUrl(String value, String example, String warning) {
         String v = Util.fixEmptyAndTrim(value);
         if (v == null) {
             return FormValidation.ok();
@@ -112,10 +142,9 @@ public class AwsDeliveryStagesConfiguration extends GlobalConfiguration {
         try {
             URI uri = URI.create(v);
             if (uri.getScheme() == null || uri.getHost() == null) {
-                return FormValidation.error("Give a full URL, such as https://vpce-123.ecs.eu-west-1.vpce.amazonaws.com");
+                return FormValidation.error("Give a full URL, such as " + example);
             }
-            return FormValidation.warning("Every AWS call of every stage goes to " + uri
-                    + ". Leave this empty unless you use a private endpoint or an emulator.");
+            return warning == null ? FormValidation.ok() : FormValidation.warning(warning);
         } catch (IllegalArgumentException e) {
             return FormValidation.error("Not a URL: " + e.getMessage());
         }

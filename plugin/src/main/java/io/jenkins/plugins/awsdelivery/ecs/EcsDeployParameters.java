@@ -29,6 +29,8 @@ interface EcsDeployParameters {
 
     String getMaxPollInterval();
 
+    boolean isRequireDigest();
+
     /** @throws io.jenkins.plugins.awsdelivery.core.StageException when a parameter is invalid */
     default EcsDeployRequest toRequest() {
         return new EcsDeployRequest(getCluster(), getService(),
@@ -36,6 +38,7 @@ interface EcsDeployParameters {
                 getTaskDefinition(), isForceNewDeployment(), getDesiredCount(), isWait(),
                 getTimeout() == null ? null : DurationText.parse("timeout", getTimeout()), isRollbackOnTimeout(),
                 getMinPollInterval() == null ? null : DurationText.parse("minPollInterval", getMinPollInterval()),
-                getMaxPollInterval() == null ? null : DurationText.parse("maxPollInterval", getMaxPollInterval()));
+                getMaxPollInterval() == null ? null : DurationText.parse("maxPollInterval", getMaxPollInterval()))
+                .withRequireDigest(isRequireDigest());
     }
 }

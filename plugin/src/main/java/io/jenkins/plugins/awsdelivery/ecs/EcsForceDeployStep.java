@@ -54,6 +54,7 @@ public final class EcsForceDeployStep extends AwsStep implements EcsDeployParame
     private boolean rollbackOnTimeout = false;
     private String minPollInterval;
     private String maxPollInterval;
+    private boolean requireDigest = false;
 
     @Override
     public String getImage() {
@@ -123,6 +124,16 @@ public final class EcsForceDeployStep extends AwsStep implements EcsDeployParame
     @DataBoundSetter
     public void setRollbackOnTimeout(boolean rollbackOnTimeout) {
         this.rollbackOnTimeout = rollbackOnTimeout;
+    }
+
+    @Override
+    public boolean isRequireDigest() {
+        return requireDigest;
+    }
+
+    @DataBoundSetter
+    public void setRequireDigest(boolean requireDigest) {
+        this.requireDigest = requireDigest;
     }
 
     @Override

@@ -14,6 +14,7 @@ import hudson.tasks.BuildStepDescriptor;
 import hudson.tasks.Builder;
 import io.jenkins.plugins.awsdelivery.StageLogs;
 import io.jenkins.plugins.awsdelivery.aws.ResolvedAws;
+import io.jenkins.plugins.awsdelivery.config.AwsDeliveryStagesConfiguration;
 import io.jenkins.plugins.awsdelivery.core.StageException;
 import io.jenkins.plugins.awsdelivery.core.aws.AwsClientFactory;
 import io.jenkins.plugins.awsdelivery.core.health.HealthEndpoints;
@@ -58,7 +59,9 @@ public final class AwsHealthGateBuilder extends Builder implements SimpleBuildSt
             ResolvedAws aws = step.connection().resolve(run, listener);
             try (AwsClientFactory factory = new AwsClientFactory(aws.settings())) {
                 HealthGate gate = new HealthGate(request, aws.settings().region(),
-                        HealthEndpoints.forPartition(factory), factory.calls(), Clock.systemUTC(),
+                        HealthEndpoints.forPartition(factory,
+                                AwsDeliveryStagesConfiguration.get().healthPassiveEndpointUri()),
+                        factory.calls(), Clock.systemUTC(),
                         StageLogs.of(listener, aws.secrets()));
                 result = gate.runBlocking(new BlockingWaiter(new WaitEngine(gate.waitPolicy())));
             }

@@ -12,6 +12,7 @@ import hudson.util.ListBoxModel;
 import io.jenkins.plugins.awsdelivery.StageLogs;
 import io.jenkins.plugins.awsdelivery.aws.AwsConnection;
 import io.jenkins.plugins.awsdelivery.aws.ResolvedAws;
+import io.jenkins.plugins.awsdelivery.config.AwsDeliveryStagesConfiguration;
 import io.jenkins.plugins.awsdelivery.core.StageException;
 import io.jenkins.plugins.awsdelivery.core.aws.AwsClientFactory;
 import io.jenkins.plugins.awsdelivery.core.health.HealthEndpoints;
@@ -290,7 +291,8 @@ public final class AwsHealthGateStep extends AwsStep implements HealthGateParame
                 TaskListener listener = getContext().get(TaskListener.class);
                 ResolvedAws aws = connection.resolve(run, listener);
                 factory = new AwsClientFactory(aws.settings());
-                gate = new HealthGate(request, aws.settings().region(), HealthEndpoints.forPartition(factory),
+                gate = new HealthGate(request, aws.settings().region(), HealthEndpoints.forPartition(factory,
+                        AwsDeliveryStagesConfiguration.get().healthPassiveEndpointUri()),
                         factory.calls(), Clock.systemUTC(), StageLogs.of(listener, aws.secrets()));
             }
             return gate;

@@ -36,4 +36,17 @@ class ConfigurationAsCodeTest {
 
         assertThat(toYamlString(node)).isEqualTo(toStringFromYamlFile(this, "expected-export.yml"));
     }
+
+    @Test
+    @ConfiguredWithCode("configuration-as-code-health-endpoints.yml")
+    void healthEndpointsAreImportedAndExported(JenkinsConfiguredWithCodeRule j) throws Exception {
+        AwsDeliveryStagesConfiguration c = AwsDeliveryStagesConfiguration.get();
+
+        assertThat(c.getEndpointOverride()).isEqualTo("http://127.0.0.1:4566");
+        assertThat(c.getHealthPassiveEndpoint()).isEqualTo("http://127.0.0.1:4567");
+        assertThat(c.healthPassiveEndpointUri()).hasPort(4567);
+        ConfigurationContext context = new ConfigurationContext(ConfiguratorRegistry.get());
+        assertThat(toYamlString(getUnclassifiedRoot(context).get("awsDeliveryStages")))
+                .contains("healthPassiveEndpoint: \"http://127.0.0.1:4567\"");
+    }
 }

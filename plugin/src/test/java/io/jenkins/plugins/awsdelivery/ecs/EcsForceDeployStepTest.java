@@ -99,6 +99,7 @@ class EcsForceDeployStepTest {
             EcsForceDeployStep step = new EcsForceDeployStep("prod", "web");
             step.setTimeout("15m");
             step.setRollbackOnTimeout(true);
+            step.setRequireDigest(true);
             EcsForceDeployBuilder b = new EcsForceDeployBuilder(step);
             p.getBuildersList().add(b);
 

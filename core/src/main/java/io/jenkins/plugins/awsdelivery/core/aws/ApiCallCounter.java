@@ -53,8 +53,32 @@ public final class ApiCallCounter implements ExecutionInterceptor {
 
     /** Calls to one service (its SDK service name, such as {@code ECS} or {@code SecurityHub}). */
     public long callsTo(String serviceName) {
-        return calls.entrySet().stream().filter(e -> e.getKey().startsWith(serviceName + "."))
+        return calls.entrySet().stream().filter(e -> ofService(e.getKey(), serviceName))
                 .mapToLong(e -> e.getValue().sum()).sum();
+    }
+
+    /**
+     * HTTP requests sent to one service: every attempt of every call, SDK retries and failovers to another endpoint
+     * included. This is what results report as {@code apiCalls}, so that it matches what the service saw.
+     */
+    public long attemptsTo(String serviceName) {
+        return attempts.entrySet().stream().filter(e -> ofService(e.getKey(), serviceName))
+                .mapToLong(e -> e.getValue().sum()).sum();
+    }
+
+    /** HTTP requests sent to one service by operation name ({@code DescribeServices}), sorted by name. */
+    public Map<String, Long> attemptsByOperation(String serviceName) {
+        Map<String, Long> out = new TreeMap<>();
+        attempts.forEach((k, v) -> {
+            if (ofService(k, serviceName)) {
+                out.put(k.substring(k.indexOf('.') + 1), v.sum());
+            }
+        });
+        return out;
+    }
+
+    private static boolean ofService(String key, String serviceName) {
+        return key.regionMatches(true, 0, serviceName + ".", 0, serviceName.length() + 1);
     }
 
     private static Map<String, Long> snapshot(Map<String, LongAdder> source) {

@@ -79,16 +79,28 @@ public final class AwsClientFactory implements AutoCloseable {
     }
 
     /** A client in another region of the same partition (e.g. the AWS Health API's passive endpoint). */
-    @SuppressWarnings("unchecked")
     public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C extends SdkClient> C client(
             Supplier<B> builder, String region) {
+        return client(builder, settings.inRegion(region));
+    }
+
+    /**
+     * A client with its own region, endpoint, timeouts and retries, sharing this factory's credentials, HTTP client
+     * and call counter (the AWS Health endpoints, which need short timeouts to fail over in time).
+     */
+    @SuppressWarnings("unchecked")
+    public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C extends SdkClient> C client(
+            Supplier<B> builder, AwsSettings clientSettings) {
         B b = builder.get();
-        String key = b.getClass().getName() + "@" + region;
+        String key = b.getClass().getName() + "@" + clientSettings.region() + "@"
+                + clientSettings.endpointOverride().map(Object::toString).orElse("") + "@"
+                + clientSettings.apiCallTimeout() + "/" + clientSettings.apiCallAttemptTimeout() + "/"
+                + clientSettings.retryMode() + "/" + clientSettings.maxAttempts();
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("AwsClientFactory is closed");
             }
-            return (C) clients.computeIfAbsent(key, k -> configure(b, region).build());
+            return (C) clients.computeIfAbsent(key, k -> configure(b, clientSettings).build());
         }
     }
 
@@ -111,26 +123,26 @@ public final class AwsClientFactory implements AutoCloseable {
     }
 
     private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C extends SdkClient> B configure(
-            B builder, String region) {
-        builder.region(Region.of(region))
+            B builder, AwsSettings clientSettings) {
+        builder.region(Region.of(clientSettings.region()))
                 .credentialsProvider(credentialsProvider())
                 .httpClient(httpClient())
-                .overrideConfiguration(overrides());
-        settings.endpointOverride().ifPresent(builder::endpointOverride);
+                .overrideConfiguration(overrides(clientSettings));
+        clientSettings.endpointOverride().ifPresent(builder::endpointOverride);
         return builder;
     }
 
-    private ClientOverrideConfiguration overrides() {
-        RetryStrategy retry = switch (settings.retryMode()) {
+    private ClientOverrideConfiguration overrides(AwsSettings clientSettings) {
+        RetryStrategy retry = switch (clientSettings.retryMode()) {
             case ADAPTIVE -> AwsRetryStrategy.adaptiveRetryStrategy().toBuilder()
-                    .maxAttempts(settings.maxAttempts()).build();
+                    .maxAttempts(clientSettings.maxAttempts()).build();
             case STANDARD -> AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                    .maxAttempts(settings.maxAttempts()).build();
+                    .maxAttempts(clientSettings.maxAttempts()).build();
         };
         return ClientOverrideConfiguration.builder()
                 .retryStrategy(retry)
-                .apiCallTimeout(settings.apiCallTimeout())
-                .apiCallAttemptTimeout(settings.apiCallAttemptTimeout())
+                .apiCallTimeout(clientSettings.apiCallTimeout())
+                .apiCallAttemptTimeout(clientSettings.apiCallAttemptTimeout())
                 .putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, ProjectVersion.userAgent())
                 .addExecutionInterceptor(counter)
                 .build();
@@ -196,7 +208,7 @@ public final class AwsClientFactory implements AutoCloseable {
                 .region(Region.of(settings.region()))
                 .credentialsProvider(credentials)
                 .httpClient(httpClient())
-                .overrideConfiguration(overrides());
+                .overrideConfiguration(overrides(settings));
         settings.endpointOverride().ifPresent(builder::endpointOverride);
         return own(builder.build());
     }

@@ -49,6 +49,21 @@ public record AwsSettings(
                 apiCallTimeout, apiCallAttemptTimeout);
     }
 
+    /** The same settings with another endpoint (empty: the service's own endpoint in the region). */
+    public AwsSettings withEndpoint(Optional<URI> endpoint) {
+        return new AwsSettings(region, credentials, assumeRole, endpoint, retryMode, maxAttempts, apiCallTimeout,
+                apiCallAttemptTimeout);
+    }
+
+    /**
+     * The same settings with other timeouts: {@code callTimeout} bounds a call with all its retries,
+     * {@code attemptTimeout} each HTTP attempt.
+     */
+    public AwsSettings withCallTimeouts(Duration callTimeout, Duration attemptTimeout) {
+        return new AwsSettings(region, credentials, assumeRole, endpointOverride, retryMode, maxAttempts, callTimeout,
+                attemptTimeout);
+    }
+
     /** A short description for logs, without secrets. */
     public String describe() {
         return region + " with " + credentials.describe()

@@ -2,7 +2,11 @@ package io.jenkins.plugins.awsdelivery.core.aws;
 
 import io.jenkins.plugins.awsdelivery.core.StageException;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.regions.PartitionMetadata;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * An AWS partition, derived from a region name. Every ARN this project builds takes its partition from here,
@@ -55,6 +59,38 @@ public record Partition(String id, String dnsSuffix, String consoleHost, String 
         }
         return r;
     }
+
+    /**
+     * A region name the AWS SDK in use knows (its partition metadata), in lower case. A well-shaped name that no
+     * partition has, such as {@code eu-wset-1}, is refused: as a filter it would match nothing, silently.
+     *
+     * @param field the parameter, for the message
+     * @throws StageException naming the field and the value
+     */
+    public static String requireKnownRegion(String field, String region) {
+        String r = region == null ? "" : region.trim().toLowerCase(Locale.ROOT);
+        if (!REGION.matcher(r).matches() || !KNOWN_REGIONS.contains(r)) {
+            throw StageException.invalidInput(field + " '" + region + "' is not an AWS region.",
+                    "Use region codes such as eu-west-1 or us-east-1" + (REGION.matcher(r).matches()
+                            ? " (the AWS SDK in use knows " + KNOWN_REGIONS.size() + " regions, not this one)." : "."));
+        }
+        return r;
+    }
+
+    /** The partition ID of a region the SDK knows ({@code aws}, {@code aws-cn}, ...), from its partition metadata. */
+    public static String partitionIdOf(String knownRegion) {
+        return PartitionMetadata.of(Region.of(knownRegion)).id();
+    }
+
+    /** Partition IDs the SDK in use knows. */
+    public static Set<String> knownPartitionIds() {
+        return KNOWN_PARTITIONS;
+    }
+
+    private static final Set<String> KNOWN_REGIONS = Region.regions().stream().map(Region::id)
+            .filter(id -> REGION.matcher(id).matches()).collect(Collectors.toUnmodifiableSet());
+    private static final Set<String> KNOWN_PARTITIONS = Region.regions().stream()
+            .map(r -> PartitionMetadata.of(r).id()).collect(Collectors.toUnmodifiableSet());
 
     /** {@code arn:<partition>:<service>:<region>:<account>:<resource>}. Region and account may be empty. */
     public String arn(String service, String region, String accountId, String resource) {

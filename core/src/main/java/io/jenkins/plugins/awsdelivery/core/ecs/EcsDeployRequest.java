@@ -21,11 +21,13 @@ import java.util.Map;
  * @param rollbackOnTimeout at the timeout, stop the deployment and roll back
  * @param minPollInterval the shortest time between polls
  * @param maxPollInterval the longest time between polls
+ * @param requireDigest when an image is pinned by digest ({@code repo@sha256:...}), a running task that reports no
+ *     digest fails the deployment instead of being a warning
  */
 public record EcsDeployRequest(String cluster, String service, Map<String, String> images, String taskDefinition,
                                boolean forceNewDeployment, Integer desiredCount, boolean waitForOutcome,
                                Duration timeout, boolean rollbackOnTimeout, Duration minPollInterval,
-                               Duration maxPollInterval) implements Serializable {
+                               Duration maxPollInterval, boolean requireDigest) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -41,8 +43,9 @@ public record EcsDeployRequest(String cluster, String service, Map<String, Strin
         images = images == null ? Map.of() : Map.copyOf(new LinkedHashMap<>(images));
         images.forEach((container, image) -> {
             if (image == null || image.isBlank() || image.chars().anyMatch(Character::isWhitespace)) {
-                throw StageException.invalidInput("Image '" + image + "' for container '" + container
-                        + "' is not an image URI.", "Use a URI such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1.4.2.");
+                throw StageException.invalidInput("Image '" + image + "' for " + (ONLY_CONTAINER.equals(container)
+                        ? "the task definition's only container" : "container '" + container + "'")
+                        + " is not an image URI.", "Use a URI such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1.4.2.");
             }
         });
         taskDefinition = taskDefinition == null || taskDefinition.isBlank() ? null : taskDefinition.trim();
@@ -55,6 +58,10 @@ public record EcsDeployRequest(String cluster, String service, Map<String, Strin
             throw StageException.invalidInput("desiredCount " + desiredCount + " is negative.", "Use 0 or more.");
         }
         timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw StageException.invalidInput("timeout " + timeout.toSeconds() + "s is not positive.",
+                    "Give how long to follow the deployment, such as 20m; nothing was deployed.");
+        }
         minPollInterval = minPollInterval == null ? DEFAULT_MIN_POLL : minPollInterval;
         maxPollInterval = maxPollInterval == null ? DEFAULT_MAX_POLL : maxPollInterval;
         if (minPollInterval.compareTo(Duration.ofSeconds(1)) < 0 || maxPollInterval.compareTo(minPollInterval) < 0) {
@@ -62,6 +69,19 @@ public record EcsDeployRequest(String cluster, String service, Map<String, Strin
                     + maxPollInterval.toSeconds() + "s are not valid.",
                     "Use a minimum of at least 1 second and a maximum at least as long as the minimum.");
         }
+    }
+
+    /** A request that warns, and does not fail, when tasks of a digest-pinned image report no digest. */
+    public EcsDeployRequest(String cluster, String service, Map<String, String> images, String taskDefinition,
+                            boolean forceNewDeployment, Integer desiredCount, boolean waitForOutcome, Duration timeout,
+                            boolean rollbackOnTimeout, Duration minPollInterval, Duration maxPollInterval) {
+        this(cluster, service, images, taskDefinition, forceNewDeployment, desiredCount, waitForOutcome, timeout,
+                rollbackOnTimeout, minPollInterval, maxPollInterval, false);
+    }
+
+    public EcsDeployRequest withRequireDigest(boolean require) {
+        return new EcsDeployRequest(cluster, service, images, taskDefinition, forceNewDeployment, desiredCount,
+                waitForOutcome, timeout, rollbackOnTimeout, minPollInterval, maxPollInterval, require);
     }
 
     /** Polls between the request's bounds, backing off by half while nothing changes. */
@@ -77,22 +97,22 @@ public record EcsDeployRequest(String cluster, String service, Map<String, Strin
 
     public EcsDeployRequest withImages(Map<String, String> newImages) {
         return new EcsDeployRequest(cluster, service, newImages, taskDefinition, forceNewDeployment, desiredCount,
-                waitForOutcome, timeout, rollbackOnTimeout, minPollInterval, maxPollInterval);
+                waitForOutcome, timeout, rollbackOnTimeout, minPollInterval, maxPollInterval, requireDigest);
     }
 
     public EcsDeployRequest withTimeout(Duration newTimeout, boolean rollback) {
         return new EcsDeployRequest(cluster, service, images, taskDefinition, forceNewDeployment, desiredCount,
-                waitForOutcome, newTimeout, rollback, minPollInterval, maxPollInterval);
+                waitForOutcome, newTimeout, rollback, minPollInterval, maxPollInterval, requireDigest);
     }
 
     public EcsDeployRequest withDesiredCount(Integer count) {
         return new EcsDeployRequest(cluster, service, images, taskDefinition, forceNewDeployment, count,
-                waitForOutcome, timeout, rollbackOnTimeout, minPollInterval, maxPollInterval);
+                waitForOutcome, timeout, rollbackOnTimeout, minPollInterval, maxPollInterval, requireDigest);
     }
 
     public EcsDeployRequest withTaskDefinition(String arn) {
         return new EcsDeployRequest(cluster, service, images, arn, forceNewDeployment, desiredCount,
-                waitForOutcome, timeout, rollbackOnTimeout, minPollInterval, maxPollInterval);
+                waitForOutcome, timeout, rollbackOnTimeout, minPollInterval, maxPollInterval, requireDigest);
     }
 
     /**

@@ -15,13 +15,23 @@ import java.util.Map;
  * @param events service events since the deployment started, oldest first
  * @param stoppedTasks the new deployment's stopped tasks: ARN, stopped reason, containers' exit codes and reasons
  * @param triggeredAlarms CloudWatch alarms that triggered a rollback
+ * @param apiCalls HTTP requests sent to ECS: every attempt, SDK retries included
+ * @param apiCallsByOperation the same by operation ({@code DescribeServices})
+ * @param warnings what could not be checked or read (a digest a task did not report, stopped-task reasons, alarm
+ *     names); a warning never changes the status
  */
 public record EcsDeployResult(String cluster, String service, String taskDefinitionArn, String deploymentId,
                               String serviceDeploymentArn, Status status, String reason, Duration duration,
                               int runningCount, int desiredCount, Map<String, String> imageDigests,
                               List<String> events, List<Map<String, Object>> stoppedTasks,
-                              List<String> triggeredAlarms, boolean rollbackRequested, long apiCalls)
+                              List<String> triggeredAlarms, boolean rollbackRequested, long apiCalls,
+                              Map<String, Long> apiCallsByOperation, List<String> warnings)
         implements StageResult {
+
+    public EcsDeployResult {
+        apiCallsByOperation = Map.copyOf(apiCallsByOperation);
+        warnings = List.copyOf(warnings);
+    }
 
     /** The outcome of the deployment. */
     public enum Status { COMPLETED, FAILED, ROLLED_BACK, TIMED_OUT, IN_PROGRESS }
@@ -42,6 +52,8 @@ public record EcsDeployResult(String cluster, String service, String taskDefinit
                 .put("imageDigests", imageDigests).put("events", events).put("stoppedTasks", stoppedTasks)
                 .put("triggeredAlarms", triggeredAlarms).put("rollbackRequested", rollbackRequested)
                 .put("apiCalls", apiCalls)
+                .put("apiCallsByOperation", new java.util.TreeMap<>(apiCallsByOperation))
+                .put("warnings", warnings)
                 .build();
     }
 }

@@ -54,7 +54,7 @@ public final class EcsForceDeploy {
         this.aws = aws;
         this.clock = clock;
         this.log = log;
-        this.watcher = new RolloutWatcher(aws, log);
+        this.watcher = new RolloutWatcher(aws, log, request.requireDigest());
         this.deployment = started;
     }
 
@@ -84,21 +84,22 @@ public final class EcsForceDeploy {
         String taskDefinitionArn = service.taskDefinition();
         Map<String, String> expectedImages = new LinkedHashMap<>();
         if (!request.images().isEmpty()) {
-            DescribeTaskDefinitionResponse current = aws.call("ecs:DescribeTaskDefinition",
-                    () -> ecs.describeTaskDefinition(r -> r.taskDefinition(service.taskDefinition())
-                            .include(TaskDefinitionField.TAGS)));
+            DescribeTaskDefinitionResponse current = describeTaskDefinition(service.taskDefinition(),
+                    "the service's current task definition", () -> ecs.describeTaskDefinition(
+                            r -> r.taskDefinition(service.taskDefinition()).include(TaskDefinitionField.TAGS)));
             Map<String, String> images = resolveContainers(current.taskDefinition());
             TaskDefinition registered = new TaskDefinitionRevision(current, images).register(aws, ecs);
             taskDefinitionArn = registered.taskDefinitionArn();
             expectedImages.putAll(images);
             log.info("Registered %s with %s.", taskDefinitionArn, describeImages(images));
         } else if (request.taskDefinition() != null) {
-            TaskDefinition given = aws.call("ecs:DescribeTaskDefinition",
+            TaskDefinition given = describeTaskDefinition(request.taskDefinition(), "taskDefinition",
                     () -> ecs.describeTaskDefinition(r -> r.taskDefinition(request.taskDefinition()))).taskDefinition();
             taskDefinitionArn = given.taskDefinitionArn();
             given.containerDefinitions().forEach(c -> expectedImages.put(c.name(), c.image()));
         } else {
-            TaskDefinition currentDefinition = aws.call("ecs:DescribeTaskDefinition",
+            TaskDefinition currentDefinition = describeTaskDefinition(service.taskDefinition(),
+                    "the service's current task definition",
                     () -> ecs.describeTaskDefinition(r -> r.taskDefinition(service.taskDefinition()))).taskDefinition();
             currentDefinition.containerDefinitions().forEach(c -> expectedImages.put(c.name(), c.image()));
         }
@@ -171,7 +172,27 @@ public final class EcsForceDeploy {
                 deployment.deploymentId(), deployment.serviceDeploymentArn(), Status.IN_PROGRESS,
                 "Deployment started; not waited for.", Duration.between(deployment.startedAt(), clock.instant()),
                 0, deployment.desiredCount(), Map.of(), List.of(), List.of(), List.of(), false,
-                aws.calls().callsTo("Ecs"));
+                aws.calls().attemptsTo("ECS"), aws.calls().attemptsByOperation("ECS"), watcher.warnings());
+    }
+
+    /**
+     * DescribeTaskDefinition, with a task definition that does not exist reported as invalid input (like a missing
+     * cluster or service) rather than an AWS error: ECS answers ClientException "Unable to describe task definition".
+     */
+    private DescribeTaskDefinitionResponse describeTaskDefinition(String name, String what,
+            java.util.function.Supplier<DescribeTaskDefinitionResponse> call) {
+        try {
+            return aws.call("ecs:DescribeTaskDefinition", call);
+        } catch (StageException e) {
+            if (e.getCause() instanceof AwsServiceException ase && "ClientException".equals(AwsErrors.errorCode(ase))
+                    && String.valueOf(ase.awsErrorDetails().errorMessage()).toLowerCase(java.util.Locale.ROOT)
+                            .contains("unable to describe task definition")) {
+                throw StageException.invalidInput("ECS task definition '" + name + "' (" + what + ") not found in "
+                        + aws.settings().region() + ".", "Check the family and revision (family:revision) or ARN, "
+                        + "and the region; nothing was deployed.");
+            }
+            throw e;
+        }
     }
 
     private EcsClient ecs() {
@@ -251,8 +272,8 @@ public final class EcsForceDeploy {
             String why = e.getCause() instanceof AwsServiceException ase
                     ? (AwsErrors.errorCode(ase).isEmpty() ? "HTTP " + ase.statusCode() : AwsErrors.errorCode(ase))
                     : e.getMessage();
-            log.info("ecs:ListServiceDeployments is not available (%s); following the deployment through the "
-                    + "service's deployments only.", why);
+            watcher.warn("ecs:ListServiceDeployments is not available (" + why + "); following the deployment "
+                    + "through the service's deployments only, without a rollback on timeout.");
             return Optional.empty();
         }
     }

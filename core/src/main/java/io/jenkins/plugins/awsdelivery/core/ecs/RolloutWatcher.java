@@ -35,11 +35,42 @@ final class RolloutWatcher {
 
     private final AwsClientFactory aws;
     private final StageLog log;
+    private final boolean requireDigest;
+    private final List<String> warnings = new ArrayList<>();
     private String lastProgress = "";
 
-    RolloutWatcher(AwsClientFactory aws, StageLog log) {
+    RolloutWatcher(AwsClientFactory aws, StageLog log, boolean requireDigest) {
         this.aws = aws;
         this.log = log;
+        this.requireDigest = requireDigest;
+    }
+
+    /** Something that could not be checked or read; it goes to the log and the result, and changes no status. */
+    void warn(String warning) {
+        log.warn("%s", warning);
+        warnings.add(warning);
+    }
+
+    /** Warnings so far, for results built outside the watcher. */
+    List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    /**
+     * A call that only explains a verdict already reached (why a deployment failed, which tasks stopped): when it
+     * fails, the verdict stands with a warning.
+     */
+    private <T> T enrichment(String what, java.util.function.Supplier<T> call, T fallback) {
+        try {
+            return call.get();
+        } catch (StageException e) {
+            warn("Could not read " + what + ": " + sentence(e.describe()) + " The status does not depend on it.");
+            return fallback;
+        }
+    }
+
+    private static String sentence(String text) {
+        return StageException.sentence(text);
     }
 
     Look look(EcsDeployment d, Instant now) {
@@ -65,12 +96,13 @@ final class RolloutWatcher {
             String reason = ours != null && ours.rolloutStateReason() != null ? ours.rolloutStateReason()
                     : "Deployment " + d.deploymentId() + " was replaced by deployment "
                             + (primary == null ? "(none)" : primary.id() + " of " + primary.taskDefinition()) + ".";
-            return new Look(PollOutcome.done(failure(seen, now, Status.ROLLED_BACK, reason, ours, events)), seen);
+            return new Look(PollOutcome.done(failure(seen, now, Status.ROLLED_BACK, reason, ours, events,
+                    configuredAlarms(service))), seen);
         }
         String state = ours.rolloutStateAsString();
         if ("FAILED".equals(state)) {
             return new Look(PollOutcome.done(failure(seen, now, Status.FAILED, ours.rolloutStateReason(), ours,
-                    events)), seen);
+                    events, configuredAlarms(service))), seen);
         }
         if ("COMPLETED".equals(state) && ours.runningCount() >= ours.desiredCount()) {
             return new Look(PollOutcome.done(success(seen, now, ours, events)), seen);
@@ -92,10 +124,18 @@ final class RolloutWatcher {
         String reason = "Deployment " + d.deploymentId() + " did not finish within " + DurationText.format(timeout)
                 + ".";
         if (rollback && d.serviceDeploymentArn() != null) {
-            aws.call("ecs:StopServiceDeployment", () -> ecs.stopServiceDeployment(r -> r
-                    .serviceDeploymentArn(d.serviceDeploymentArn()).stopType(StopServiceDeploymentStopType.ROLLBACK)));
-            requested = true;
-            reason += " Stopped it with a rollback to the previous service revision.";
+            try {
+                aws.call("ecs:StopServiceDeployment", () -> ecs.stopServiceDeployment(r -> r
+                        .serviceDeploymentArn(d.serviceDeploymentArn())
+                        .stopType(StopServiceDeploymentStopType.ROLLBACK)));
+                requested = true;
+                reason += " Stopped it with a rollback to the previous service revision.";
+            } catch (StageException e) {
+                // The timeout is the verdict; a refused rollback is what the user must act on next.
+                reason += " The rollback was refused: " + sentence(e.describe()) + " Roll back by hand in the ECS "
+                        + "console.";
+                warnings.add("The rollback was refused: " + sentence(e.getMessage()));
+            }
         } else if (rollback) {
             reason += " It could not be rolled back: the service deployment ARN is unknown (ecs:ListServiceDeployments"
                     + " was not available). Roll back by hand in the ECS console.";
@@ -107,10 +147,12 @@ final class RolloutWatcher {
                 .filter(x -> x.id().equals(d.deploymentId())).findFirst().orElse(null);
         List<String> events = described.services().isEmpty() ? List.of()
                 : eventsSince(described.services().get(0), d.startedAt());
-        EcsDeployResult r = failure(d, now, Status.TIMED_OUT, reason, ours, events);
+        EcsDeployResult r = failure(d, now, Status.TIMED_OUT, reason, ours, events,
+                described.services().isEmpty() ? List.of() : configuredAlarms(described.services().get(0)));
         return new EcsDeployResult(r.cluster(), r.service(), r.taskDefinitionArn(), r.deploymentId(),
                 r.serviceDeploymentArn(), r.status(), r.reason(), r.duration(), r.runningCount(), r.desiredCount(),
-                r.imageDigests(), r.events(), r.stoppedTasks(), r.triggeredAlarms(), requested, r.apiCalls());
+                r.imageDigests(), r.events(), r.stoppedTasks(), r.triggeredAlarms(), requested, r.apiCalls(),
+                r.apiCallsByOperation(), r.warnings());
     }
 
     private EcsDeployResult success(EcsDeployment d, Instant now, Deployment ours, List<String> events) {
@@ -134,9 +176,20 @@ final class RolloutWatcher {
         }
         d.expectedImages().forEach((container, image) -> {
             int at = image.indexOf("@sha256:");
+            if (at < 0) {
+                return;
+            }
+            String pinned = image.substring(at + 1);
             String got = digests.get(container);
-            if (at >= 0 && got != null && !got.equals(image.substring(at + 1))) {
-                problems.add("container " + container + " runs " + got + ", not " + image.substring(at + 1));
+            if (got != null && !got.equals(pinned)) {
+                problems.add("container " + container + " runs " + got + ", not " + pinned);
+            } else if (got == null && requireDigest) {
+                problems.add("container " + container + " is pinned to " + pinned + ", but no running task reports "
+                        + "its image digest (requireDigest is set)");
+            } else if (got == null) {
+                warn("Container " + container + " is pinned to " + pinned + ", but no running task reports its image "
+                        + "digest, so the deployment cannot prove the tasks run it. Set requireDigest to fail in "
+                        + "this case.");
             }
         });
         if (!problems.isEmpty()) {
@@ -154,15 +207,16 @@ final class RolloutWatcher {
 
     /** A failed or rolled back deployment, with what ECS says about why. */
     private EcsDeployResult failure(EcsDeployment d, Instant now, Status status, String reason, Deployment ours,
-                                    List<String> events) {
+                                    List<String> events, List<String> configuredAlarms) {
         EcsClient ecs = aws.client(EcsClient::builder);
         String why = reason == null || reason.isBlank() ? "ECS gave no reason." : reason;
         List<String> alarms = List.of();
         Status finalStatus = status;
         if (d.serviceDeploymentArn() != null) {
-            List<ServiceDeployment> sd = aws.call("ecs:DescribeServiceDeployments",
-                    () -> ecs.describeServiceDeployments(r -> r.serviceDeploymentArns(d.serviceDeploymentArn())))
-                    .serviceDeployments();
+            List<ServiceDeployment> sd = enrichment("the service deployment " + d.serviceDeploymentArn(),
+                    () -> aws.call("ecs:DescribeServiceDeployments", () -> ecs.describeServiceDeployments(
+                            r -> r.serviceDeploymentArns(d.serviceDeploymentArn()))).serviceDeployments(),
+                    List.<ServiceDeployment>of());
             if (!sd.isEmpty()) {
                 ServiceDeployment s = sd.get(0);
                 if (s.alarms() != null && s.alarms().hasTriggeredAlarmNames()) {
@@ -180,7 +234,11 @@ final class RolloutWatcher {
                 }
             }
         }
-        List<Map<String, Object>> stopped = tasks(ecs, d, DesiredStatus.STOPPED).stream()
+        if (alarms.isEmpty() && status != Status.TIMED_OUT) {
+            alarms = alarmsNamedIn(configuredAlarms, why, events);
+        }
+        List<Map<String, Object>> stopped = enrichment("the stopped tasks' reasons",
+                () -> tasks(ecs, d, DesiredStatus.STOPPED), List.<Task>of()).stream()
                 .map(RolloutWatcher::stoppedTask).toList();
         log.info("Deployment %s %s: %s", d.deploymentId(), finalStatus == Status.ROLLED_BACK ? "was rolled back"
                 : finalStatus == Status.TIMED_OUT ? "timed out" : "failed", why);
@@ -191,6 +249,32 @@ final class RolloutWatcher {
             log.info("  Stopped task %s: %s %s", t.get("taskArn"), t.get("stoppedReason"), t.get("containers"));
         }
         return result(d, now, finalStatus, why, ours, events, Map.of(), stopped, alarms, false);
+    }
+
+    /** The CloudWatch alarms of the service's deployment configuration (deployment alarms). */
+    private static List<String> configuredAlarms(Service service) {
+        var config = service.deploymentConfiguration();
+        if (config == null || config.alarms() == null || !config.alarms().hasAlarmNames()
+                || !Boolean.TRUE.equals(config.alarms().enable())) {
+            return List.of();
+        }
+        return config.alarms().alarmNames();
+    }
+
+    /**
+     * Without the service deployment API, which alarms triggered: those of the service's configuration that ECS's
+     * reason or events name; all of them when ECS only says an alarm rolled the deployment back.
+     */
+    private static List<String> alarmsNamedIn(List<String> configured, String why, List<String> events) {
+        if (configured.isEmpty()) {
+            return List.of();
+        }
+        String text = why + "\n" + String.join("\n", events);
+        List<String> named = configured.stream().filter(text::contains).toList();
+        if (!named.isEmpty()) {
+            return named;
+        }
+        return text.toLowerCase(java.util.Locale.ROOT).contains("alarm") ? configured : List.of();
     }
 
     private List<Task> tasks(EcsClient ecs, EcsDeployment d, DesiredStatus desired) {
@@ -217,7 +301,8 @@ final class RolloutWatcher {
         return new EcsDeployResult(d.cluster(), d.service(), d.taskDefinitionArn(), d.deploymentId(),
                 d.serviceDeploymentArn(), status, reason, Duration.between(d.startedAt(), now),
                 ours == null ? 0 : ours.runningCount(), ours == null ? d.desiredCount() : ours.desiredCount(),
-                digests, events, stopped, alarms, rollbackRequested, aws.calls().callsTo("Ecs"));
+                digests, events, stopped, alarms, rollbackRequested, aws.calls().attemptsTo("ECS"),
+                aws.calls().attemptsByOperation("ECS"), warnings);
     }
 
     private static List<ServiceEvent> newEvents(Service service, EcsDeployment d) {

@@ -5,6 +5,8 @@ import io.jenkins.plugins.awsdelivery.core.StageException;
 import io.jenkins.plugins.awsdelivery.core.StageLog;
 import io.jenkins.plugins.awsdelivery.core.aws.ApiCallCounter;
 import io.jenkins.plugins.awsdelivery.core.aws.AwsErrors;
+import io.jenkins.plugins.awsdelivery.core.aws.Partition;
+import io.jenkins.plugins.awsdelivery.core.aws.ResourceArn;
 import io.jenkins.plugins.awsdelivery.core.health.HealthGateRequest.OnEvent;
 import io.jenkins.plugins.awsdelivery.core.health.HealthGateResult.Verdict;
 import io.jenkins.plugins.awsdelivery.core.wait.PollOutcome;
@@ -19,14 +21,19 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.health.HealthClient;
 import software.amazon.awssdk.services.health.model.DescribeEventsForOrganizationRequest;
 import software.amazon.awssdk.services.health.model.DescribeEventsRequest;
+import software.amazon.awssdk.services.health.model.EntityAggregate;
 import software.amazon.awssdk.services.health.model.Event;
 import software.amazon.awssdk.services.health.model.EventAccountFilter;
+import software.amazon.awssdk.services.health.model.EventDetails;
 import software.amazon.awssdk.services.health.model.EventFilter;
 import software.amazon.awssdk.services.health.model.OrganizationEvent;
+import software.amazon.awssdk.services.health.model.OrganizationEventDetails;
 import software.amazon.awssdk.services.health.model.OrganizationEventFilter;
 
 /**
@@ -39,6 +46,7 @@ public final class HealthGate {
     private static final String SUBSCRIPTION_REQUIRED = "SubscriptionRequiredException";
     private static final int DETAILS_BATCH = 10;
     private static final int AGGREGATES_BATCH = 10;
+    private static final String SERVICE = "Health";
 
     private final HealthGateRequest request;
     private final String buildRegion;
@@ -50,6 +58,8 @@ public final class HealthGate {
     private final EventTypePattern only;
     private int checks;
     private Set<String> lastSeen = Set.of();
+    private List<HealthEvent> lastOpen = List.of();
+    private List<String> warnings = new ArrayList<>();
 
     public HealthGate(HealthGateRequest request, String buildRegion, HealthEndpoints endpoints,
                       ApiCallCounter counter, Clock clock, StageLog log) {
@@ -61,6 +71,32 @@ public final class HealthGate {
         this.log = log;
         this.ignore = new EventTypePattern(request.ignoreEventTypes());
         this.only = new EventTypePattern(request.onlyEventTypes());
+        requireSamePartition(request, buildRegion);
+    }
+
+    /**
+     * AWS Health answers for the partition of its endpoint only: a region or resource of another partition would
+     * match no event and let every deploy through.
+     */
+    private static void requireSamePartition(HealthGateRequest request, String buildRegion) {
+        String partition = Partition.forRegion(buildRegion).id();
+        for (String r : request.regions()) {
+            if (!HealthGateRequest.GLOBAL.equals(r) && !Partition.partitionIdOf(r).equals(partition)) {
+                throw StageException.invalidInput("regions '" + r + "' is in partition " + Partition.partitionIdOf(r)
+                        + ", but the gate asks the AWS Health endpoint of partition " + partition + " (region "
+                        + buildRegion + "), which has no events for it.",
+                        "Run a separate gate with a region of partition " + Partition.partitionIdOf(r) + ".");
+            }
+        }
+        for (String a : request.entityArns()) {
+            ResourceArn arn = ResourceArn.parse("entityArns", a);
+            if (!arn.partition().equals(partition)) {
+                throw StageException.invalidInput("entityArns '" + a + "' is in partition " + arn.partition()
+                        + ", but the gate asks the AWS Health endpoint of partition " + partition + " (region "
+                        + buildRegion + ").", "Run a separate gate with a region of partition " + arn.partition()
+                        + ".");
+            }
+        }
     }
 
     /** The wait this gate performs in {@link OnEvent#WAIT} mode. */
@@ -91,6 +127,7 @@ public final class HealthGate {
         if (result.unavailable() || result.events().isEmpty() || request.onEvent() != OnEvent.WAIT) {
             return PollOutcome.done(result);
         }
+        lastOpen = result.events();
         Set<String> arns = result.events().stream().map(HealthEvent::arn).collect(Collectors.toSet());
         boolean changed = !arns.equals(lastSeen);
         lastSeen = arns;
@@ -106,14 +143,21 @@ public final class HealthGate {
     /** The verdict when {@link OnEvent#WAIT} ran out of time with events still open. */
     public HealthGateResult timedOut(WaitState state) {
         String why = "Matching AWS Health events were still open after " + DurationText.format(request.timeout())
-                + " (" + state.lastStatus() + ").";
+                + " (" + (lastOpen.isEmpty() ? state.lastStatus() : lastOpen.size() + " matching event(s) open: "
+                        + codes(lastOpen)) + ").";
         log.info(why);
-        return new HealthGateResult(Verdict.FAILED, why, List.of(), false, endpoints.answeringRegion(),
-                endpoints.failedOver(), checks, counter.callsTo("Health"));
+        return result(Verdict.FAILED, why, lastOpen, false);
+    }
+
+    private HealthGateResult result(Verdict verdict, String why, List<HealthEvent> events, boolean unavailable) {
+        return new HealthGateResult(verdict, why, events, unavailable, endpoints.answeringRegion(),
+                endpoints.failedOver(), checks, counter.attemptsTo(SERVICE), counter.attemptsByOperation(SERVICE),
+                warnings);
     }
 
     private HealthGateResult check() {
         endpoints.newCheck();
+        warnings = new ArrayList<>();
         List<HealthEvent> events;
         try {
             events = request.organization() ? organizationEvents() : accountEvents();
@@ -123,13 +167,10 @@ public final class HealthGate {
             }
             throw e;
         }
-        long calls = counter.callsTo("Health");
-        String region = endpoints.answeringRegion();
         if (events.isEmpty()) {
             String why = "No matching AWS Health event is open for " + scopeDescription() + ".";
             log.info(why);
-            return new HealthGateResult(Verdict.PASSED, why, events, false, region, endpoints.failedOver(), checks,
-                    calls);
+            return result(Verdict.PASSED, why, events, false);
         }
         String why = events.size() + " matching AWS Health event(s) affect " + scopeDescription() + ": "
                 + codes(events) + ".";
@@ -142,7 +183,7 @@ public final class HealthGate {
             log.info(why);
             EventTable.render(events).forEach(log::info);
         }
-        return new HealthGateResult(verdict, why, events, false, region, endpoints.failedOver(), checks, calls);
+        return result(verdict, why, events, false);
     }
 
     private HealthGateResult unavailable() {
@@ -157,8 +198,23 @@ public final class HealthGate {
                 + (verdict == Verdict.PASSED ? "passes without checking." : verdict == Verdict.UNSTABLE
                         ? "marks the build unstable." : "fails.");
         log.warn(why);
-        return new HealthGateResult(verdict, why, List.of(), true, endpoints.answeringRegion(),
-                endpoints.failedOver(), checks, counter.callsTo("Health"));
+        return result(verdict, why, List.of(), true);
+    }
+
+    /**
+     * Runs a call that only adds detail to events the gate already counts. Its failure (a policy without the
+     * action, an endpoint without the operation, throttling) is a warning, never a changed verdict.
+     */
+    private <T> T enrichment(String action, String what, Function<HealthClient, T> call, T fallback) {
+        try {
+            return endpoints.call(action, call, log);
+        } catch (StageException e) {
+            String warning = "Could not read " + what + " (" + action + "): " + StageException.sentence(e.getMessage())
+                    + " The verdict does not depend on it.";
+            log.warn("%s", warning);
+            warnings.add(warning);
+            return fallback;
+        }
     }
 
     private List<HealthEvent> accountEvents() {
@@ -185,15 +241,17 @@ public final class HealthGate {
         List<String> arns = matching.stream().map(Event::arn).toList();
         Map<String, String> descriptions = new HashMap<>();
         for (List<String> batch : batches(arns, DETAILS_BATCH)) {
-            endpoints.call("health:DescribeEventDetails", c -> c.describeEventDetails(r -> r.eventArns(batch)), log)
-                    .successfulSet().forEach(d -> descriptions.put(d.event().arn(),
+            enrichment("health:DescribeEventDetails", "event descriptions",
+                    c -> c.describeEventDetails(r -> r.eventArns(batch)).successfulSet(), List.<EventDetails>of())
+                    .forEach(d -> descriptions.put(d.event().arn(),
                             d.eventDescription() == null ? "" : d.eventDescription().latestDescription()));
         }
         Map<String, Long> entities = new HashMap<>();
         for (List<String> batch : batches(arns, AGGREGATES_BATCH)) {
-            endpoints.call("health:DescribeEntityAggregates",
-                    c -> c.describeEntityAggregates(r -> r.eventArns(batch)), log)
-                    .entityAggregates().forEach(a -> entities.put(a.eventArn(), (long) a.count()));
+            enrichment("health:DescribeEntityAggregates", "affected entity counts",
+                    c -> c.describeEntityAggregates(r -> r.eventArns(batch)).entityAggregates(),
+                    List.<EntityAggregate>of())
+                    .forEach(a -> entities.put(a.eventArn(), (long) a.count()));
         }
         return matching.stream().map(e -> new HealthEvent(e.arn(), e.service(), e.region(), e.eventTypeCode(),
                 e.eventTypeCategoryAsString(), e.statusCodeAsString(), e.eventScopeCodeAsString(), e.startTime(),
@@ -224,10 +282,11 @@ public final class HealthGate {
             if (!counts(e.eventTypeCode(), e.eventScopeCodeAsString(), e.statusCodeAsString(), e.startTime())) {
                 continue;
             }
+            // Without the affected accounts the event still counts: the gate cannot tell it spares accountIds.
             List<String> accounts = "ACCOUNT_SPECIFIC".equals(e.eventScopeCodeAsString())
-                    ? endpoints.call("health:DescribeAffectedAccountsForOrganization",
-                            c -> c.describeAffectedAccountsForOrganizationPaginator(r -> r.eventArn(e.arn()))
-                                    .affectedAccounts().stream().toList(), log)
+                    ? enrichment("health:DescribeAffectedAccountsForOrganization", "the accounts affected by "
+                            + e.eventTypeCode(), c -> c.describeAffectedAccountsForOrganizationPaginator(
+                                    r -> r.eventArn(e.arn())).affectedAccounts().stream().toList(), List.<String>of())
                     : List.of();
             if (!request.accountIds().isEmpty() && !accounts.isEmpty()
                     && accounts.stream().noneMatch(request.accountIds()::contains)) {
@@ -237,9 +296,9 @@ public final class HealthGate {
             if (!accounts.isEmpty()) {
                 detail.awsAccountId(accounts.get(0));
             }
-            String description = endpoints.call("health:DescribeEventDetailsForOrganization",
-                    c -> c.describeEventDetailsForOrganization(r -> r.organizationEventDetailFilters(detail.build())),
-                    log).successfulSet().stream().findFirst()
+            String description = enrichment("health:DescribeEventDetailsForOrganization", "event descriptions",
+                    c -> c.describeEventDetailsForOrganization(r -> r.organizationEventDetailFilters(detail.build()))
+                            .successfulSet(), List.<OrganizationEventDetails>of()).stream().findFirst()
                     .map(d -> d.eventDescription() == null ? "" : d.eventDescription().latestDescription())
                     .orElse("");
             out.add(new HealthEvent(e.arn(), e.service(), e.region(), e.eventTypeCode(),

@@ -1,10 +1,13 @@
 package io.jenkins.plugins.awsdelivery.core.health;
 
 import io.jenkins.plugins.awsdelivery.core.StageException;
+import io.jenkins.plugins.awsdelivery.core.aws.Partition;
+import io.jenkins.plugins.awsdelivery.core.aws.ResourceArn;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * What the AWS Health gate checks and how it acts.
@@ -48,29 +51,56 @@ public record HealthGateRequest(List<String> services, List<String> regions, Lis
 
     private static final List<String> CATEGORIES = List.of("issue", "scheduledchange", "accountnotification",
             "investigation");
+    /** The value of {@code regions} for global events (IAM, Route 53, CloudFront...). */
+    public static final String GLOBAL = "global";
+
+    /** AWS Health's service codes: EC2, ELASTICLOADBALANCING, CLOUDWATCH... */
+    private static final Pattern SERVICE_CODE = Pattern.compile("[A-Z0-9_]{2,30}");
+    /** Event type codes (AWS_EC2_OPERATIONAL_ISSUE), here with {@code *} wildcards. */
+    private static final Pattern EVENT_TYPE = Pattern.compile("[A-Z0-9_*]{1,100}");
+
     private static final List<String> STATUSES = List.of("open", "upcoming", "closed");
 
     public HealthGateRequest {
+        for (String s : clean(services)) {
+            if (!SERVICE_CODE.matcher(s.toUpperCase(Locale.ROOT)).matches()) {
+                throw StageException.invalidInput("services '" + s + "' is not an AWS Health service code.",
+                        "Use codes such as EC2, ECS or ELASTICLOADBALANCING: 2 to 30 letters, digits or underscores "
+                                + "(the aws health describe-event-types command lists them).");
+            }
+        }
         services = upper(services);
-        regions = clean(regions);
+        regions = clean(regions).stream().map(r -> GLOBAL.equalsIgnoreCase(r) ? GLOBAL
+                : Partition.requireKnownRegion("regions", r)).distinct().toList();
         eventTypeCategories = clean(eventTypeCategories).isEmpty() ? DEFAULT_CATEGORIES : canonicalCategories(
                 clean(eventTypeCategories));
         statuses = clean(statuses).isEmpty() ? DEFAULT_STATUSES : lower(statuses);
         for (String s : statuses) {
             if (!STATUSES.contains(s)) {
-                throw StageException.invalidInput("'" + s + "' is not an AWS Health event status.",
+                throw StageException.invalidInput("statuses '" + s + "' is not an AWS Health event status.",
                         "Use open, upcoming or closed.");
             }
         }
         upcomingWithin = upcomingWithin == null ? DEFAULT_UPCOMING_WITHIN : upcomingWithin;
+        if (upcomingWithin.isNegative() || upcomingWithin.isZero()) {
+            throw StageException.invalidInput("upcomingWithin " + upcomingWithin.toSeconds() + "s is not positive.",
+                    "Give a duration such as 24h.");
+        }
         entityArns = clean(entityArns);
+        entityArns.forEach(a -> ResourceArn.parse("entityArns", a));
         scope = scope == null ? Scope.BOTH : scope;
-        ignoreEventTypes = upper(ignoreEventTypes);
-        onlyEventTypes = upper(onlyEventTypes);
+        ignoreEventTypes = eventTypes("ignoreEventTypes", ignoreEventTypes);
+        for (String p : ignoreEventTypes) {
+            if (p.chars().allMatch(c -> c == '*')) {
+                throw StageException.invalidInput("ignoreEventTypes '" + p + "' ignores every event: the gate "
+                        + "could never stop a deploy.", "Name the event types to ignore, such as AWS_EC2_*_SCHEDULED.");
+            }
+        }
+        onlyEventTypes = eventTypes("onlyEventTypes", onlyEventTypes);
         accountIds = clean(accountIds);
         for (String a : accountIds) {
             if (!a.matches("\\d{12}")) {
-                throw StageException.invalidInput("'" + a + "' is not an AWS account ID.", "Use 12 digits.");
+                throw StageException.invalidInput("accountIds '" + a + "' is not an AWS account ID.", "Use 12 digits.");
             }
         }
         if (!accountIds.isEmpty() && !organization) {
@@ -80,6 +110,10 @@ public record HealthGateRequest(List<String> services, List<String> regions, Lis
         onEvent = onEvent == null ? OnEvent.FAIL : onEvent;
         onUnavailable = onUnavailable == null ? OnUnavailable.FAIL : onUnavailable;
         timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw StageException.invalidInput("timeout " + timeout.toSeconds() + "s is not positive.",
+                    "Give how long onEvent: wait may hold the deploy, such as 30m.");
+        }
         pollInterval = pollInterval == null ? DEFAULT_POLL_INTERVAL : pollInterval;
         if (pollInterval.compareTo(Duration.ofSeconds(10)) < 0) {
             throw StageException.invalidInput("pollInterval " + pollInterval.toSeconds() + "s is too short.",
@@ -140,7 +174,7 @@ public record HealthGateRequest(List<String> services, List<String> regions, Lis
 
     /** The regions to check: as given, or the build's region plus global events. */
     public List<String> regionsOr(String buildRegion) {
-        return regions.isEmpty() ? List.of(buildRegion, "global") : regions;
+        return regions.isEmpty() ? List.of(buildRegion, GLOBAL) : regions;
     }
 
     static <E extends Enum<E>> E parseEnum(Class<E> type, String parameter, String value) {
@@ -178,6 +212,18 @@ public record HealthGateRequest(List<String> services, List<String> regions, Lis
         return clean(values).stream().map(s -> s.toUpperCase(Locale.ROOT)).distinct().toList();
     }
 
+    private static List<String> eventTypes(String field, List<String> values) {
+        for (String c : clean(values)) {
+            String code = c.toUpperCase(Locale.ROOT);
+            if (!EVENT_TYPE.matcher(code).matches() || !code.contains("*") && code.length() < 3) {
+                throw StageException.invalidInput(field + " '" + c + "' is not an AWS Health event type code.",
+                        "Use codes such as AWS_EC2_OPERATIONAL_ISSUE: letters, digits and underscores, with * as a "
+                                + "wildcard (AWS_EC2_*).");
+            }
+        }
+        return upper(values);
+    }
+
     private static List<String> lower(List<String> values) {
         return clean(values).stream().map(s -> s.toLowerCase(Locale.ROOT)).distinct().toList();
     }
@@ -186,7 +232,7 @@ public record HealthGateRequest(List<String> services, List<String> regions, Lis
         return values.stream().map(v -> {
             int i = CATEGORIES.indexOf(v.toLowerCase(Locale.ROOT));
             if (i < 0) {
-                throw StageException.invalidInput("'" + v + "' is not an AWS Health event category.",
+                throw StageException.invalidInput("eventTypeCategories '" + v + "' is not an AWS Health event category.",
                         "Use issue, scheduledChange, accountNotification or investigation.");
             }
             return List.of("issue", "scheduledChange", "accountNotification", "investigation").get(i);

@@ -15,11 +15,21 @@ import java.util.Map;
  * @param endpointRegion the region of the Health endpoint that answered
  * @param failedOver true when the active endpoint failed and the passive one answered
  * @param checks how many times the gate asked AWS Health
- * @param apiCalls AWS Health API calls made
+ * @param apiCalls HTTP requests sent to AWS Health: every attempt, retries and failovers included
+ * @param apiCallsByOperation the same by operation ({@code DescribeEvents})
+ * @param warnings calls that only add detail (event descriptions, entity counts, affected accounts) and failed;
+ *     they never change the verdict
  */
 public record HealthGateResult(Verdict verdict, String message, List<HealthEvent> events, boolean unavailable,
-                               String endpointRegion, boolean failedOver, int checks, long apiCalls)
+                               String endpointRegion, boolean failedOver, int checks, long apiCalls,
+                               Map<String, Long> apiCallsByOperation, List<String> warnings)
         implements StageResult {
+
+    public HealthGateResult {
+        events = List.copyOf(events);
+        apiCallsByOperation = Map.copyOf(apiCallsByOperation);
+        warnings = List.copyOf(warnings);
+    }
 
     /** The gate's answer. */
     public enum Verdict { PASSED, UNSTABLE, FAILED }
@@ -36,10 +46,8 @@ public record HealthGateResult(Verdict verdict, String message, List<HealthEvent
                 .put("events", events.stream().map(HealthEvent::toMap).toList())
                 .put("unavailable", unavailable).put("endpointRegion", endpointRegion).put("failedOver", failedOver)
                 .put("checks", checks).put("apiCalls", apiCalls)
+                .put("apiCallsByOperation", new java.util.TreeMap<>(apiCallsByOperation))
+                .put("warnings", warnings)
                 .build();
-    }
-
-    HealthGateResult withVerdict(Verdict v, String why, int totalChecks) {
-        return new HealthGateResult(v, why, events, unavailable, endpointRegion, failedOver, totalChecks, apiCalls);
     }
 }

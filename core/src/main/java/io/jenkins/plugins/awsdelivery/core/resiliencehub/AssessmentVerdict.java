@@ -109,7 +109,7 @@ final class AssessmentVerdict {
                 nullToEmpty(a.assessmentArn()), a.assessmentName() == null ? request.assessmentName()
                 : a.assessmentName(), nullToEmpty(a.assessmentStatusAsString()), compliance, progress.reused(),
                 progress.publishedVersion(), score(a), disruptions, counts[0], counts[1], counts[2], progress.quotaUsed(),
-                consoleUrl, warnings, elapsed, aws.calls().totalCalls());
+                consoleUrl, warnings, elapsed, aws.calls().totalAttempts());
     }
 
     private static double score(AppAssessment a) {

@@ -154,7 +154,7 @@ public final class ResilienceHubGate {
                 nullToEmpty(progress.assessmentArn()), request.assessmentName(),
                 progress.lastStatus().isEmpty() ? "Unknown" : progress.lastStatus(), "NotAssessed",
                 progress.reused(), progress.publishedVersion(), 0, List.of(), 0, 0, 0, progress.quotaUsed(),
-                consoleUrl(), List.of(), elapsed(), aws.calls().totalCalls());
+                consoleUrl(), List.of(), elapsed(), aws.calls().totalAttempts());
     }
 
     /**

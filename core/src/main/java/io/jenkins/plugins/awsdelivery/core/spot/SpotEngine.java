@@ -374,9 +374,10 @@ public final class SpotEngine {
         outcome.limit().ifPresent(limit -> {
             counters.launchErrors.merge(limit.code(), 1L, Long::sum);
             launchesPausedUntil = now.plus(LIMIT_PAUSE);
-            pauseReason = "EC2 refused the launch with " + limit.code() + ": " + limit.message() + " "
-                    + LaunchErrors.limitHint(limit.code());
-            messages.add(pauseReason + " Launching pauses for " + LIMIT_PAUSE.toMinutes() + " min.");
+            pauseReason = "EC2 refused the launch with " + limit.code() + ": " + StageException.sentence(limit.message())
+                    + " " + LaunchErrors.limitHint(limit.code());
+            messages.add(StageException.sentence(pauseReason) + " Launching pauses for " + LIMIT_PAUSE.toMinutes()
+                    + " min.");
         });
         if (outcome.missingUnits() > 0 && outcome.limit().isEmpty()) {
             messages.add(outcome.missingUnits() + " agent(s) could not be launched now; the next step tries again.");

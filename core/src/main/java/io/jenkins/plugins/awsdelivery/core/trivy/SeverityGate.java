@@ -27,7 +27,11 @@ public record SeverityGate(Set<String> failOn, boolean ignoreUnfixed, Set<String
     private static final long serialVersionUID = 1L;
 
     public SeverityGate {
-        failOn = failOn == null || failOn.isEmpty() ? Set.of("CRITICAL") : severities("failOn", failOn);
+        failOn = failOn == null ? Set.of() : severities("failOn", failOn);
+        if (failOn.isEmpty()) {
+            // Blank entries (an empty form field) mean "not given", never "no severity fails the gate".
+            failOn = Set.of("CRITICAL");
+        }
         ignoreIds = ignoreIds == null ? Set.of() : Set.copyOf(ignoreIds);
     }
 

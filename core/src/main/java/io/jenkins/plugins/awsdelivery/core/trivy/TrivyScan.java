@@ -247,7 +247,7 @@ public final class TrivyScan {
                 List.copyOf(failed.listed), archived, gating.isEmpty(),
                 gating.stream().map(Gating::id).toList(),
                 gating.stream().map(Gating::issue).distinct().toList(), gate.markUnstable(),
-                consoleUrl(region), request.dryRun(), aws.calls().totalCalls(), importCalls,
+                consoleUrl(region), request.dryRun(), aws.calls().totalAttempts(), importCalls,
                 report.census().passedChecks(), archivedEarlierRule, earlierSource);
         report(report, result, gating, failed.count);
         return result;

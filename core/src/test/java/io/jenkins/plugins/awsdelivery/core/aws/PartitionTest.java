@@ -36,4 +36,38 @@ class PartitionTest {
         assertThatThrownBy(() -> Partition.forRegion(region)).isInstanceOf(StageException.class)
                 .satisfies(e -> assertThat(((StageException) e).hint()).isNotEmpty());
     }
+
+    @ParameterizedTest
+    @CsvSource({"eu-west-1, aws", "US-GOV-WEST-1, aws-us-gov", "cn-northwest-1, aws-cn", "ap-southeast-4, aws"})
+    void knownRegionsComeFromTheSdksPartitionMetadata(String region, String partition) {
+        String r = Partition.requireKnownRegion("regions", region);
+
+        assertThat(Partition.partitionIdOf(r)).isEqualTo(partition);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mars-1", "eu-wset-1", "aws-global", "global", ""})
+    void unknownRegionsAreRefusedNamingTheField(String region) {
+        assertThatThrownBy(() -> Partition.requireKnownRegion("regions", region)).isInstanceOf(StageException.class)
+                .hasMessage("regions '" + region + "' is not an AWS region.");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"arn:aws:ecs:eu-west-1:123456789012:service/prod/web", "arn:aws:s3:::my-bucket",
+        "arn:aws:iam::123456789012:role/deployer", "arn:aws-cn:ec2:cn-north-1:123456789012:instance/i-0abc",
+        "arn:aws-us-gov:elasticloadbalancing:us-gov-west-1:123456789012:loadbalancer/app/web/50dc6c495c0c9188"})
+    void wellShapedArnsOfKnownPartitionsAreAccepted(String arn) {
+        assertThat(ResourceArn.parse("entityArns", arn).toString()).isEqualTo(arn);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "not-an-arn | is not an ARN.",
+        "arn:aws:ecs | is not an ARN.",
+        "arn:aws:ecs:eu-west-1:12345:service/x | is not an ARN.",
+        "arn:awz:ecs:eu-west-1:123456789012:service/x | names partition 'awz', which is not an AWS partition."})
+    void malformedArnsAreRefusedNamingTheField(String arn, String message) {
+        assertThatThrownBy(() -> ResourceArn.parse("entityArns", arn)).isInstanceOf(StageException.class)
+                .hasMessage("entityArns '" + arn + "' " + message);
+    }
 }

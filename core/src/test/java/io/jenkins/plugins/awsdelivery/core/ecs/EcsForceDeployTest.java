@@ -118,7 +118,7 @@ class EcsForceDeployTest {
         assertThat(r.status()).isEqualTo(Status.ROLLED_BACK);
         assertThat(r.serviceDeploymentArn()).isNull();
         assertThat(r.reason()).isEqualTo("ECS deployment circuit breaker: tasks failed to start.");
-        assertThat(log).anySatisfy(l -> assertThat(l).startsWith("ecs:ListServiceDeployments is not available"));
+        assertThat(log).anySatisfy(l -> assertThat(l).startsWith("WARNING: ecs:ListServiceDeployments is not available"));
     }
 
     @Test
@@ -231,5 +231,124 @@ class EcsForceDeployTest {
                 .hasMessageContaining("is not an image URI");
         assertThatThrownBy(() -> EcsDeployRequest.forceNew("prod", "web").withImages(Map.of("web", IMAGE))
                 .withTaskDefinition("web:3")).hasMessage("Both image and taskDefinition were given.");
+    }
+
+    // ---- issue 15: verdicts that survive side failures ----
+
+    @Test
+    void refusedRollbackKeepsTheTimeoutVerdictAndSaysWhy() {
+        ecs.rollout(Rollout.NEVER_FINISHES, Duration.ofMinutes(5));
+        ecs.server().failNext("StopServiceDeployment", 1, FakeError.accessDenied("ecs:StopServiceDeployment"));
+
+        EcsDeployResult r = deploy(EcsDeployRequest.forceNew("prod", "web").withTimeout(Duration.ofMinutes(10), true));
+
+        assertThat(r.status()).isEqualTo(Status.TIMED_OUT);
+        assertThat(r.rollbackRequested()).isFalse();
+        assertThat(r.reason()).startsWith("Deployment " + r.deploymentId() + " did not finish within 10m. The rollback "
+                + "was refused: AWS denied ecs:StopServiceDeployment (AccessDeniedException)")
+                .contains("Allow ecs:StopServiceDeployment in the IAM policy").endsWith("Roll back by hand in the ECS "
+                        + "console.");
+        assertThat(r.warnings()).anySatisfy(w -> assertThat(w).startsWith("The rollback was refused: AWS denied "
+                + "ecs:StopServiceDeployment"));
+    }
+
+    @Test
+    void zeroOrNegativeTimeoutIsInvalidAndDeploysNothing() {
+        assertThatThrownBy(() -> deploy(EcsDeployRequest.forceNew("prod", "web").withTimeout(Duration.ZERO, false)))
+                .isInstanceOf(StageException.class).hasMessage("timeout 0s is not positive.");
+        assertThatThrownBy(() -> EcsDeployRequest.forceNew("prod", "web").withTimeout(Duration.ofSeconds(-1), false))
+                .hasMessage("timeout -1s is not positive.");
+        assertThat(ecs.server().requests()).isEmpty();
+    }
+
+    @Test
+    void missingTaskDefinitionIsInvalidInputLikeAMissingService() {
+        assertThatThrownBy(() -> deploy(EcsDeployRequest.forceNew("prod", "web").withTaskDefinition("web:9")))
+                .isInstanceOf(StageException.class)
+                .satisfies(e -> assertThat(((StageException) e).kind()).isEqualTo(StageException.Kind.INVALID_INPUT))
+                .hasMessage("ECS task definition 'web:9' (taskDefinition) not found in eu-west-1.");
+        assertThat(ecs.server().requests("UpdateService")).isEmpty();
+    }
+
+    @Test
+    void digestPinnedImageWhoseTasksReportNoDigestIsAWarning() {
+        ecs.rollout(Rollout.SUCCESS, Duration.ofMinutes(1)).withoutImageDigests();
+        String pinned = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web@sha256:" + "a".repeat(64);
+
+        EcsDeployResult r = deploy(EcsDeployRequest.forceNew("prod", "web").withImages(Map.of("", pinned)));
+
+        assertThat(r.status()).isEqualTo(Status.COMPLETED);
+        assertThat(r.imageDigests()).isEmpty();
+        assertThat(r.warnings()).singleElement().asString().startsWith("Container web is pinned to sha256:aaaa")
+                .contains("no running task reports its image digest");
+        assertThat(log).anySatisfy(l -> assertThat(l).startsWith("WARNING: Container web is pinned"));
+    }
+
+    @Test
+    void requireDigestMakesAMissingDigestAFailure() {
+        ecs.rollout(Rollout.SUCCESS, Duration.ofMinutes(1)).withoutImageDigests();
+        String pinned = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web@sha256:" + "b".repeat(64);
+
+        EcsDeployResult r = deploy(EcsDeployRequest.forceNew("prod", "web").withImages(Map.of("", pinned))
+                .withRequireDigest(true));
+
+        assertThat(r.status()).isEqualTo(Status.FAILED);
+        assertThat(r.reason()).contains("container web is pinned to sha256:bbbb").contains("requireDigest is set");
+    }
+
+    @Test
+    void digestPinnedImageWhoseTasksReportItCompletesWithoutWarning() {
+        ecs.rollout(Rollout.SUCCESS, Duration.ofMinutes(1));
+        String pinned = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web@sha256:" + "c".repeat(64);
+
+        EcsDeployResult r = deploy(EcsDeployRequest.forceNew("prod", "web").withImages(Map.of("", pinned))
+                .withRequireDigest(true));
+
+        assertThat(r.status()).isEqualTo(Status.COMPLETED);
+        assertThat(r.imageDigests()).containsEntry("web", "sha256:" + "c".repeat(64));
+        assertThat(r.warnings()).isEmpty();
+    }
+
+    @Test
+    void alarmNamesComeFromTheServiceConfigurationWithoutTheServiceDeploymentApi() {
+        ecs.rollout(Rollout.ALARM, Duration.ofMinutes(4)).withoutServiceDeploymentApis()
+                .withAlarms("web", "web-5xx", "web-latency");
+
+        EcsDeployResult r = deploy(EcsDeployRequest.forceNew("prod", "web"));
+
+        assertThat(r.status()).isEqualTo(Status.ROLLED_BACK);
+        assertThat(r.triggeredAlarms()).containsExactly("web-5xx");
+    }
+
+    @Test
+    void failingEnrichmentCallsAreWarningsAndTheRollbackStillReported() {
+        ecs.rollout(Rollout.CIRCUIT_BREAKER, Duration.ofMinutes(3));
+        ecs.server().failNext("DescribeServiceDeployments", 1,
+                FakeError.accessDenied("ecs:DescribeServiceDeployments"));
+        ecs.server().failNext("ListTasks", 1, FakeError.accessDenied("ecs:ListTasks"));
+
+        EcsDeployResult r = deploy(EcsDeployRequest.forceNew("prod", "web"));
+
+        assertThat(r.status()).isEqualTo(Status.ROLLED_BACK);
+        assertThat(r.stoppedTasks()).isEmpty();
+        assertThat(r.warnings()).hasSize(2)
+                .anySatisfy(w -> assertThat(w).startsWith("Could not read the service deployment arn:aws:ecs:")
+                        .contains("AWS denied ecs:DescribeServiceDeployments"))
+                .anySatisfy(w -> assertThat(w).startsWith("Could not read the stopped tasks' reasons: AWS denied "
+                        + "ecs:ListTasks"));
+    }
+
+    @Test
+    void apiCallsCountEveryHttpRequestIncludingRetries() {
+        ecs.rollout(Rollout.SUCCESS, Duration.ofMinutes(2));
+        ecs.server().failNext("DescribeServices", 2, FakeError.throttling("ThrottlingException"));
+        ecs.server().failNext("UpdateService", 1, FakeError.internal());
+
+        EcsDeployResult r = deploy(EcsDeployRequest.forceNew("prod", "web"));
+
+        assertThat(r.status()).isEqualTo(Status.COMPLETED);
+        assertThat(r.apiCalls()).isEqualTo(ecs.server().requests().size());
+        assertThat(r.apiCallsByOperation()).containsEntry("UpdateService", 2L)
+                .containsEntry("DescribeServices", ecs.server().count("DescribeServices"));
     }
 }

@@ -58,8 +58,10 @@ class HealthGateTest {
 
     private HealthGate gate(HealthGateRequest.Builder request) {
         HealthEndpoints endpoints = new HealthEndpoints(List.of(
-                new HealthEndpoints.Endpoint("us-east-1", activeFactory.client(HealthClient::builder, "us-east-1")),
-                new HealthEndpoints.Endpoint("us-east-2", passiveFactory.client(HealthClient::builder, "us-east-2"))),
+                new HealthEndpoints.Endpoint("us-east-1", active.server().endpoint().toString(),
+                        activeFactory.client(HealthClient::builder, "us-east-1")),
+                new HealthEndpoints.Endpoint("us-east-2", passive.server().endpoint().toString(),
+                        passiveFactory.client(HealthClient::builder, "us-east-2"))),
                 activeFactory.settings());
         return new HealthGate(request.build(), "eu-west-1", endpoints, counter, clock, StageLog.to(log::add));
     }
@@ -239,7 +241,7 @@ class HealthGateTest {
         assertThat(r.failedOver()).isTrue();
         assertThat(r.endpointRegion()).isEqualTo("us-east-2");
         assertThat(log).anySatisfy(l -> assertThat(l).isEqualTo("WARNING: The AWS Health endpoint in us-east-1 "
-                + "failed (HTTP 503 ServiceUnavailable); the passive endpoint in us-east-2 answered."));
+                + "failed (answered HTTP 503 ServiceUnavailable); the passive endpoint in us-east-2 answered."));
         assertThat(passive.server().requests("DescribeEvents").get(0).signedRegion()).isEqualTo("us-east-2");
     }
 
@@ -284,12 +286,200 @@ class HealthGateTest {
     @Test
     void invalidParametersAreClearErrors() {
         assertThatThrownBy(() -> HealthGateRequest.builder().statuses(List.of("opened")).build())
-                .isInstanceOf(StageException.class).hasMessage("'opened' is not an AWS Health event status.");
+                .isInstanceOf(StageException.class).hasMessage("statuses 'opened' is not an AWS Health event status.");
         assertThatThrownBy(() -> HealthGateRequest.builder().accountIds(List.of("123456789012")).build())
                 .hasMessageContaining("without organization: true");
         assertThatThrownBy(() -> HealthGateRequest.onEvent("retry")).hasMessageContaining("onEvent")
                 .satisfies(e -> assertThat(((StageException) e).hint()).contains("[fail, unstable, wait]"));
         assertThat(HealthGateRequest.builder().eventTypeCategories(List.of("SCHEDULEDCHANGE")).build()
                 .eventTypeCategories()).containsExactly("scheduledChange");
+    }
+
+    // ---- issue 15: gates that never fail open ----
+
+    @ParameterizedTest(name = "{0} = {1}")
+    @CsvSource(delimiter = '|', value = {
+        "regions          | mars-1",
+        "regions          | eu-wset-1",
+        "entityArns       | not-an-arn",
+        "entityArns       | arn:awz:ecs:eu-west-1:123456789012:service/prod/web",
+        "services         | ec2!",
+        "services         | E",
+        "onlyEventTypes   | AWS EC2 ISSUE",
+        "ignoreEventTypes | *",
+        "ignoreEventTypes | **"})
+    void invalidFiltersAreRefusedBeforeAnyCall(String field, String value) {
+        HealthGateRequest.Builder b = HealthGateRequest.builder();
+        switch (field) {
+            case "regions" -> b.regions(List.of(value));
+            case "entityArns" -> b.entityArns(List.of(value));
+            case "services" -> b.services(List.of(value));
+            case "onlyEventTypes" -> b.onlyEventTypes(List.of(value));
+            default -> b.ignoreEventTypes(List.of(value));
+        }
+        active.event("EC2", "AWS_EC2_OPERATIONAL_ISSUE", "eu-west-1", "PUBLIC", "open");
+
+        assertThatThrownBy(() -> run(b)).isInstanceOf(StageException.class)
+                .satisfies(e -> assertThat(((StageException) e).kind()).isEqualTo(StageException.Kind.INVALID_INPUT))
+                .hasMessageStartingWith(field + " '" + value + "'");
+        assertThat(active.server().requests()).isEmpty();
+    }
+
+    @Test
+    void regionsAndResourcesOfAnotherPartitionAreRefused() {
+        assertThatThrownBy(() -> run(HealthGateRequest.builder().regions(List.of("cn-north-1"))))
+                .hasMessageStartingWith("regions 'cn-north-1' is in partition aws-cn");
+        assertThatThrownBy(() -> run(HealthGateRequest.builder()
+                .entityArns(List.of("arn:aws-us-gov:ecs:us-gov-west-1:123456789012:service/prod/web"))))
+                .hasMessageStartingWith("entityArns 'arn:aws-us-gov:ecs:us-gov-west-1:123456789012:service/prod/web'"
+                        + " is in partition aws-us-gov");
+        assertThat(active.server().requests()).isEmpty();
+        assertThat(HealthGateRequest.builder().regions(List.of("EU-WEST-1", "Global")).build().regions())
+                .containsExactly("eu-west-1", "global");
+    }
+
+    @Test
+    void zeroOrNegativeTimeoutIsInvalid() {
+        assertThatThrownBy(() -> HealthGateRequest.builder().timeout(Duration.ZERO).build())
+                .hasMessage("timeout 0s is not positive.");
+        assertThatThrownBy(() -> HealthGateRequest.builder().timeout(Duration.ofSeconds(-5)).build())
+                .hasMessage("timeout -5s is not positive.");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"DescribeEntityAggregates, health:DescribeEntityAggregates",
+        "DescribeEventDetails, health:DescribeEventDetails"})
+    void aFailingEnrichmentCallIsAWarningNotAChangedVerdict(String operation, String action) {
+        active.event("ECS", "AWS_ECS_OPERATIONAL_ISSUE", "eu-west-1", "PUBLIC", "open").description("Errors");
+        active.server().failNext(operation, 1, FakeError.accessDenied(action));
+
+        HealthGateResult r = run(ecsAndElb());
+
+        assertThat(r.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(r.events()).extracting(HealthEvent::eventTypeCode).containsExactly("AWS_ECS_OPERATIONAL_ISSUE");
+        assertThat(r.warnings()).singleElement().satisfies(w -> assertThat(w).contains("(" + action + ")")
+                .contains("AWS denied " + action).endsWith("The verdict does not depend on it."));
+        assertThat(log).anySatisfy(l -> assertThat(l).startsWith("WARNING: Could not read").contains(action));
+        assertThat(r.toMap().get("warnings")).isEqualTo(r.warnings());
+    }
+
+    @Test
+    void anEndpointWithoutEntityAggregatesStillFailsTheGate() {
+        active.event("ECS", "AWS_ECS_OPERATIONAL_ISSUE", "eu-west-1", "PUBLIC", "open");
+        active.server().failNext("DescribeEntityAggregates", 1,
+                new FakeError(400, "UnknownOperationException", "Unknown operation"));
+
+        HealthGateResult r = run(ecsAndElb());
+
+        assertThat(r.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(r.message()).isEqualTo("1 matching AWS Health event(s) affect ECS, ELASTICLOADBALANCING in "
+                + "eu-west-1, global: AWS_ECS_OPERATIONAL_ISSUE (eu-west-1).");
+        assertThat(r.events().get(0).affectedEntities()).isZero();
+    }
+
+    @Test
+    void organizationEventStillCountsWhenItsAffectedAccountsCannotBeRead() {
+        active.event("ECS", "AWS_ECS_OPERATIONAL_ISSUE", "eu-west-1", "ACCOUNT_SPECIFIC", "open")
+                .accounts("222222222222");
+        active.server().failNext("DescribeAffectedAccountsForOrganization", 1,
+                FakeError.accessDenied("health:DescribeAffectedAccountsForOrganization"));
+
+        HealthGateResult r = run(ecsAndElb().organization(true).accountIds(List.of("222222222222")));
+
+        assertThat(r.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(r.warnings()).singleElement().asString().contains("health:DescribeAffectedAccountsForOrganization");
+    }
+
+    @Test
+    void waitTimeoutResultListsTheEventsItsMessageCounts() {
+        active.event("ECS", "AWS_ECS_OPERATIONAL_ISSUE", "eu-west-1", "PUBLIC", "open");
+
+        HealthGateResult r = run(ecsAndElb().onEvent(OnEvent.WAIT).timeout(Duration.ofMinutes(15)));
+
+        assertThat(r.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(r.message()).contains("1 matching event(s) open: AWS_ECS_OPERATIONAL_ISSUE (eu-west-1)");
+        assertThat(r.events()).extracting(HealthEvent::eventTypeCode).containsExactly("AWS_ECS_OPERATIONAL_ISSUE");
+        assertThat(r.toMap()).containsEntry("eventCount", 1);
+    }
+
+    @Test
+    void apiCallsCountEveryHttpRequestRetriesAndFailoverIncluded() {
+        active.server().down(true);
+        passive.event("ECS", "AWS_ECS_OPERATIONAL_ISSUE", "eu-west-1", "PUBLIC", "open");
+        passive.server().failNext("DescribeEvents", 1, FakeError.throttling("ThrottlingException"));
+
+        HealthGateResult r = run(ecsAndElb());
+
+        long sent = active.server().requests().size() + passive.server().requests().size();
+        assertThat(active.server().requests().size()).as("the SDK retried the 503s").isGreaterThan(1);
+        assertThat(r.apiCalls()).isEqualTo(sent);
+        assertThat(r.apiCallsByOperation().get("DescribeEvents"))
+                .isEqualTo(active.server().count("DescribeEvents") + passive.server().count("DescribeEvents"));
+    }
+
+    // ---- failover against two local endpoints, built the way the stages build them ----
+
+    enum Failure { HTTP_503, DROPPED_CONNECTION, HANG }
+
+    private static void fail(FakeHealth endpoint, Failure failure) {
+        switch (failure) {
+            case HTTP_503 -> endpoint.server().down(true);
+            case DROPPED_CONNECTION -> endpoint.server().dropConnections(true);
+            case HANG -> endpoint.server().hang(true);
+        }
+    }
+
+    private HealthGateResult runAgainstPartitionEndpoints(HealthGateRequest.Builder request) {
+        // As the CLI's --endpoint-url and --passive-endpoint-url do: the active endpoint is the settings' endpoint.
+        HealthEndpoints endpoints = HealthEndpoints.forPartition(activeFactory, passive.server().endpoint());
+        HealthGate gate = new HealthGate(request.build(), "eu-west-1", endpoints, counter, clock,
+                StageLog.to(log::add));
+        return gate.runBlocking(new BlockingWaiter(new WaitEngine(gate.waitPolicy(), new Random(1)), clock,
+                clock::advance));
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Failure.class)
+    void aFailingActiveEndpointFailsOverToThePassiveOneWithin15Seconds(Failure failure) {
+        fail(active, failure);
+        passive.event("ECS", "AWS_ECS_OPERATIONAL_ISSUE", "eu-west-1", "PUBLIC", "open");
+
+        long started = System.nanoTime();
+        HealthGateResult r = runAgainstPartitionEndpoints(ecsAndElb());
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(took).as("one check with a failover").isLessThan(Duration.ofSeconds(15));
+        assertThat(r.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(r.failedOver()).isTrue();
+        assertThat(r.endpointRegion()).isEqualTo("us-east-2");
+        assertThat(passive.server().requests("DescribeEvents").get(0).signedRegion()).isEqualTo("us-east-2");
+        assertThat(log).anySatisfy(l -> assertThat(l).startsWith("WARNING: The AWS Health endpoint in us-east-1 "
+                + "failed (" + switch (failure) {
+                    case HTTP_503 -> "answered HTTP 503 ServiceUnavailable";
+                    case DROPPED_CONNECTION -> "dropped the connection without an answer";
+                    case HANG -> "did not answer within 6s";
+                } + "); the passive endpoint in us-east-2 answered."));
+    }
+
+    @Test
+    void whenBothEndpointsFailTheErrorSaysSoAndNamesBoth() {
+        fail(active, Failure.DROPPED_CONNECTION);
+        fail(passive, Failure.HTTP_503);
+
+        assertThatThrownBy(() -> runAgainstPartitionEndpoints(ecsAndElb())).isInstanceOf(StageException.class)
+                .satisfies(e -> assertThat(((StageException) e).kind()).isEqualTo(StageException.Kind.AWS))
+                .hasMessage("Both AWS Health endpoints failed for health:DescribeEvents: the active endpoint in "
+                        + "us-east-1 (" + active.server().endpoint() + ") dropped the connection without an answer; "
+                        + "the passive endpoint in us-east-2 (" + passive.server().endpoint() + ") answered HTTP 503 "
+                        + "ServiceUnavailable.");
+    }
+
+    @Test
+    void withoutOverridesTheEndpointsAreThePartitionsOwn() {
+        try (AwsClientFactory factory = new AwsClientFactory(io.jenkins.plugins.awsdelivery.core.aws.AwsSettings.of(
+                io.jenkins.plugins.awsdelivery.core.aws.AwsSettings.Layer.EMPTY.withRegion("cn-northwest-1")))) {
+            HealthEndpoints endpoints = HealthEndpoints.forPartition(factory, null);
+            assertThat(endpoints.answeringRegion()).isEqualTo("cn-north-1");
+        }
     }
 }

@@ -69,4 +69,16 @@ class KubernetesClientFactoryTest {
         assertThat(config.getCaCertData()).isNotBlank();
         assertThat(config.getNamespace()).isEqualTo("staging");
     }
+
+    @Test
+    void missingKubeconfigFileSaysWhyInItsOwnSentence(@TempDir Path dir) {
+        Path missing = dir.resolve("nonexistent/kc");
+
+        assertThatThrownBy(() -> KubernetesClientFactory.config(
+                new KubernetesSettings.Kubeconfig(null, missing, null, null)))
+                .isInstanceOf(io.jenkins.plugins.awsdelivery.core.StageException.class)
+                .satisfies(e -> assertThat(((io.jenkins.plugins.awsdelivery.core.StageException) e).describe())
+                        .isEqualTo("Cannot read the kubeconfig " + missing + ": no such file. Check the path and its "
+                                + "permissions."));
+    }
 }

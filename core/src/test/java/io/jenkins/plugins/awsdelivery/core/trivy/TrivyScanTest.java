@@ -195,6 +195,18 @@ class TrivyScanTest {
     }
 
     @Test
+    void blankFailOnEntriesMeanTheDefaultNotANeverFailingGate() {
+        TrivyReports report = TrivyReports.image(IMAGE)
+                .vulnerability("a.jar", "CVE-FIXABLE", "lib-a", "CRITICAL", "2.0", null);
+
+        TrivyScanResult r = scan(report(report, "r.json").withGate(new SeverityGate(Set.of(" ", ""), false, Set.of(),
+                false)));
+
+        assertThat(r.gatePassed()).isFalse();
+        assertThat(r.gatingIssues()).containsExactly("CVE-FIXABLE");
+    }
+
+    @Test
     void importSeveritiesNarrowTheImportButNotTheGate() {
         TrivyScanResult r = scan(report(TrivyReports.image(IMAGE)
                 .vulnerability("a.jar", "CVE-C", "a", "CRITICAL", "2", null)
