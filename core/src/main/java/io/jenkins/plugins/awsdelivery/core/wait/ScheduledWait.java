@@ -98,6 +98,14 @@ public final class ScheduledWait<R> {
         return ended.get();
     }
 
+    /**
+     * True once the pool shut down (the controller stops): work still running belongs to a controller that is going
+     * away and must not report or persist anything; the restarted controller resumes the step.
+     */
+    public boolean abandoned() {
+        return pool.closing();
+    }
+
     public WaitState state() {
         return state;
     }
@@ -137,6 +145,9 @@ public final class ScheduledWait<R> {
             }
             try {
                 WaitState initial = work.begin();
+                if (pool.closing()) {
+                    return;
+                }
                 if (initial == null) {
                     end(null);
                     return;
@@ -168,7 +179,7 @@ public final class ScheduledWait<R> {
                     outcome = new PollOutcome.KeepWaiting<>("the service answered " + e.getMessage()
                             + "; trying again", false, true);
                 }
-                if (ended.get()) {
+                if (ended.get() || pool.closing()) {
                     return;
                 }
                 WaitDecision<R> decision = engine.decide(state, outcome, clock.instant());

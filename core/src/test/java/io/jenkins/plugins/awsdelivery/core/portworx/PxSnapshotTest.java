@@ -280,6 +280,20 @@ class PxSnapshotTest {
     }
 
     @Test
+    void throughTheKubernetesApiAnAbortRunsTheUnfreezeCommandInThePod() throws Exception {
+        cluster.withStork().noSnapshotController().runsCommands("prod", "mongo-0", "mongo", "freeze-app",
+                "unfreeze-app");
+        PxSnapshot stage = new PxSnapshot(request(10).freeze("freeze-app", "unfreeze-app").build(), cluster.client(),
+                new FabricPodExec(cluster.client()), clock, StageLog.to(log::add));
+        stage.start();
+        assertThat(cluster.commandsRun()).containsExactly("mongo-0: freeze-app");
+
+        stage.aborted();
+
+        assertThat(cluster.commandsRun()).containsExactly("mongo-0: freeze-app", "mongo-0: unfreeze-app");
+    }
+
+    @Test
     void aFailingUnfreezeAfterAnAbortIsLoggedAndTheDeletionsStillRun() {
         cluster.withStork().noSnapshotController();
         PxSnapshot stage = new PxSnapshot(request(8).freeze(FREEZE, UNFREEZE).build(), cluster.client(), exec, clock,
