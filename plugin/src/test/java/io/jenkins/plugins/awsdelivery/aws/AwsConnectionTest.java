@@ -96,7 +96,7 @@ class AwsConnectionTest {
     }
 
     @Test
-    void noCredentialAnywhereIsRefusedWithoutTheOptIn() {
+    void noCredentialAnywhereIsRefusedWithoutTheOptIn() throws Exception {
         assertThatThrownBy(() -> new AwsConnection(null, "eu-west-1", null, null).forStep("awsHealthGate")
                 .resolve(build, TaskListener.NULL))
                 .isInstanceOf(AbortException.class).hasMessageContaining("awsHealthGate has no AWS credential")
