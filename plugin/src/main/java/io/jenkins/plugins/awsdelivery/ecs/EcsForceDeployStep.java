@@ -199,6 +199,7 @@ public final class EcsForceDeployStep extends AwsStep implements EcsDeployParame
             if (deployment == null) {
                 if (intent == null) {
                     connection = connection.pinned();
+                    listener().getLogger().println("AWS: " + connection.describe());
                     deployment = stage().start(i -> {
                         intent = i;
                         checkpoint();
