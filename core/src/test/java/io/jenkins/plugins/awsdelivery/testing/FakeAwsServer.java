@@ -156,6 +156,7 @@ public final class FakeAwsServer implements AutoCloseable {
     private final Map<String, Function<RecordedRequest, FakeResponse>> handlers = new ConcurrentHashMap<>();
     private final Map<String, Deque<FakeError>> scriptedFailures = new ConcurrentHashMap<>();
     private final Map<String, Duration> delays = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.CountDownLatch> holds = new ConcurrentHashMap<>();
     private final List<Route> routes = new CopyOnWriteArrayList<>();
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private volatile String expectedRegion;
@@ -218,6 +219,16 @@ public final class FakeAwsServer implements AutoCloseable {
             }
         }
         return this;
+    }
+
+    /**
+     * The next call of {@code operation} is held, unanswered, until the returned latch is counted down: a
+     * controller that dies while waiting for the answer.
+     */
+    public java.util.concurrent.CountDownLatch holdNext(String operation) {
+        java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
+        holds.put(operation, latch);
+        return latch;
     }
 
     /** Every call of {@code operation} waits {@code delay} before answering (for timeouts). */
@@ -312,6 +323,10 @@ public final class FakeAwsServer implements AutoCloseable {
                         + "scoped to a valid region and service " + signingService
                         + ", not " + signedRegion + "/" + signedService)));
                 return;
+            }
+            java.util.concurrent.CountDownLatch hold = holds.remove(operation);
+            if (hold != null) {
+                hold.await();
             }
             Duration d = delays.get(operation);
             if (d != null) {

@@ -94,7 +94,7 @@ public final class FakeEcs implements AutoCloseable {
         s.cluster = cluster;
         s.taskDefinition = td;
         s.desiredCount = count;
-        s.deployments.add(deployment("ecs-svc/0000000000000000001", td, count, count, "COMPLETED", "PRIMARY"));
+        s.deployments.add(deployment(nextDeploymentId(), td, count, count, "COMPLETED", "PRIMARY"));
         services.put(service, s);
         return this;
     }

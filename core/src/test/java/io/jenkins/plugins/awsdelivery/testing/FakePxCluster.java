@@ -24,6 +24,8 @@ import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.server.mock.OutputStreamMessage;
+import io.fabric8.kubernetes.client.server.mock.StatusStreamMessage;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -81,6 +83,7 @@ public final class FakePxCluster implements AutoCloseable {
     private int bindAfter = 1;
     private int rolloutAfter = 1;
     private int ticks;
+    private final List<String> execs = new ArrayList<>();
 
     public FakePxCluster() {
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
@@ -499,6 +502,34 @@ public final class FakePxCluster implements AutoCloseable {
                                                  boolean namespaced) {
         return new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version).withKind(kind)
                 .withPlural(plural).withNamespaced(namespaced).build();
+    }
+
+    /**
+     * Lets {@code sh -c COMMAND} run (exit 0) through pods/exec in this pod and container, for each command. Keep
+     * commands to letters, digits and dashes: the expectation is matched on the request's exact query string.
+     */
+    public FakePxCluster runsCommands(String namespace, String pod, String container, String... commands) {
+        for (String command : commands) {
+            server.expect().get().withPath("/api/v1/namespaces/" + namespace + "/pods/" + pod
+                            + "/exec?command=sh&command=-c&command=" + command + "&container=" + container
+                            + "&stdout=true&stderr=true")
+                    .andUpgradeToWebSocket().open(new OutputStreamMessage("ok\n"), new StatusStreamMessage(0))
+                    .done().always();
+        }
+        return this;
+    }
+
+    /** The {@code sh -c} commands run through pods/exec so far, in order, as {@code pod: command}. */
+    public synchronized List<String> commandsRun() throws InterruptedException {
+        RecordedRequest r;
+        while ((r = server.takeRequest(1, java.util.concurrent.TimeUnit.MILLISECONDS)) != null) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("/pods/([^/]+)/exec\\?command=sh&command=-c"
+                    + "&command=([^&]+)").matcher(r.getPath());
+            if (m.find()) {
+                execs.add(m.group(1) + ": " + m.group(2));
+            }
+        }
+        return new ArrayList<>(execs);
     }
 
     @Override

@@ -18,6 +18,7 @@ import io.jenkins.plugins.awsdelivery.core.aws.CredentialsSource;
 import java.util.Collections;
 import java.util.List;
 import jenkins.model.Jenkins;
+import org.springframework.security.core.Authentication;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 
@@ -100,8 +101,16 @@ public final class AwsCredentialsLookup {
     /** Choices for a job's step; the caller checks the item permission. */
     public static ListBoxModel listForItem(Item item, String current) {
         return new StandardListBoxModel().includeEmptyValue()
-                .includeMatchingAs(item instanceof Queue.Task task ? Tasks.getAuthenticationOf2(task) : ACL.SYSTEM2,
-                        item, StandardCredentials.class, Collections.emptyList(), MATCHER)
+                .includeMatchingAs(authenticationOf(item), item, StandardCredentials.class, Collections.emptyList(),
+                        MATCHER)
                 .includeCurrentValue(current);
+    }
+
+    /**
+     * Who the item's builds run as (Authorize Project and the like), so that credential lists offer only IDs a build
+     * can use; system for what is not a task (the usual choice of the credentials plugin).
+     */
+    public static Authentication authenticationOf(Item item) {
+        return item instanceof Queue.Task task ? Tasks.getAuthenticationOf2(task) : ACL.SYSTEM2;
     }
 }

@@ -13,6 +13,7 @@ import io.jenkins.plugins.awsdelivery.aws.AwsConnection;
 import io.jenkins.plugins.awsdelivery.aws.ResolvedAws;
 import io.jenkins.plugins.awsdelivery.core.StageException;
 import io.jenkins.plugins.awsdelivery.core.aws.AwsClientFactory;
+import io.jenkins.plugins.awsdelivery.core.ecs.EcsDeployIntent;
 import io.jenkins.plugins.awsdelivery.core.ecs.EcsDeployRequest;
 import io.jenkins.plugins.awsdelivery.core.ecs.EcsDeployResult;
 import io.jenkins.plugins.awsdelivery.core.ecs.EcsDeployment;
@@ -181,13 +182,19 @@ public final class EcsForceDeployStep extends AwsStep implements EcsDeployParame
         }
     }
 
-    /** Starts the deployment on a timer thread, then looks at it on the timer until it ends. */
+    /**
+     * Starts the deployment on a worker, then looks at it until it ends. Before UpdateService it saves what it is
+     * about to ask ({@link EcsDeployIntent}), so that after a crash it finds the deployment instead of starting a
+     * second one; the connection is pinned when it begins, so a resumed build talks to the same region and
+     * endpoint.
+     */
     static final class Execution extends PollingStepExecution<EcsDeployResult> {
 
         private static final long serialVersionUID = 1L;
 
         private final EcsDeployRequest request;
-        private final AwsConnection connection;
+        private AwsConnection connection;
+        private EcsDeployIntent intent;
         private EcsDeployment deployment;
         private transient EcsForceDeploy stage;
         private transient AwsClientFactory factory;
@@ -201,10 +208,19 @@ public final class EcsForceDeployStep extends AwsStep implements EcsDeployParame
         @Override
         protected WaitState begin() throws Exception {
             if (deployment == null) {
-                deployment = stage().start();
+                if (intent == null) {
+                    connection = connection.pinned();
+                    listener().getLogger().println("AWS: " + connection.describe());
+                    deployment = stage().start(i -> {
+                        intent = i;
+                        checkpoint();
+                    });
+                } else {
+                    deployment = stage().resume(intent);
+                }
+                checkpoint();
             }
             if (!request.waitForOutcome()) {
-                report(stage().startedOnly());
                 return null;
             }
             return stage().startWait();
@@ -219,22 +235,27 @@ public final class EcsForceDeployStep extends AwsStep implements EcsDeployParame
 
         @Override
         protected void finish(WaitDecision<EcsDeployResult> decision) throws Exception {
-            report(stage().result(decision));
-        }
-
-        @Override
-        public void stop(@NonNull Throwable cause) throws Exception {
-            close();
-            super.stop(cause);
-        }
-
-        private void report(EcsDeployResult result) {
-            close();
+            EcsDeployResult result = decision == null ? stage().startedOnly() : stage().result(decision);
             if (result.passed()) {
                 getContext().onSuccess(result.toMap());
             } else {
                 getContext().onFailure(new AbortException("ECS deployment " + result.deploymentId() + " of "
                         + result.service() + ": " + result.status() + ". " + result.reason()));
+            }
+        }
+
+        @Override
+        protected String stopMessage() {
+            return "Stopped following the ECS deployment" + (deployment == null ? "" : " "
+                    + deployment.deploymentId()) + "; ECS goes on with it without this build.";
+        }
+
+        @Override
+        protected void release() {
+            if (factory != null) {
+                factory.close();
+                factory = null;
+                stage = null;
             }
         }
 
@@ -248,14 +269,6 @@ public final class EcsForceDeployStep extends AwsStep implements EcsDeployParame
                         deployment);
             }
             return stage;
-        }
-
-        private void close() {
-            if (factory != null) {
-                factory.close();
-                factory = null;
-                stage = null;
-            }
         }
     }
 

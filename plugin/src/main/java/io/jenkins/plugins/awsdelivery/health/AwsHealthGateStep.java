@@ -231,15 +231,16 @@ public final class AwsHealthGateStep extends AwsStep implements HealthGateParame
         return new Execution(context, request, connection());
     }
 
-    /** Checks on a timer thread; in wait mode, re-checks until no matching event is open. */
+    /** Checks on a worker; in wait mode, re-checks until no matching event is open. */
     static final class Execution extends PollingStepExecution<HealthGateResult> {
 
         private static final long serialVersionUID = 1L;
 
         private final HealthGateRequest request;
-        private final AwsConnection connection;
+        private AwsConnection connection;
         private transient HealthGate gate;
         private transient AwsClientFactory factory;
+        private transient HealthGateResult firstResult;
 
         Execution(StepContext context, HealthGateRequest request, AwsConnection connection) {
             super(context, request.waitPolicy());
@@ -249,9 +250,12 @@ public final class AwsHealthGateStep extends AwsStep implements HealthGateParame
 
         @Override
         protected WaitState begin() throws Exception {
+            if (!connection.isPinned()) {
+                connection = connection.pinned();
+            }
             PollOutcome<HealthGateResult> first = gate().pollOnce();
             if (first instanceof PollOutcome.Done<HealthGateResult> done) {
-                report(done.value());
+                firstResult = done.value();
                 return null;
             }
             return gate().startWait();
@@ -264,17 +268,7 @@ public final class AwsHealthGateStep extends AwsStep implements HealthGateParame
 
         @Override
         protected void finish(WaitDecision<HealthGateResult> decision) throws Exception {
-            report(gate().result(decision));
-        }
-
-        @Override
-        public void stop(@NonNull Throwable cause) throws Exception {
-            closeClients();
-            super.stop(cause);
-        }
-
-        private void report(HealthGateResult result) throws Exception {
-            closeClients();
+            HealthGateResult result = decision == null ? firstResult : gate().result(decision);
             switch (result.verdict()) {
                 case FAILED -> getContext().onFailure(new AbortException(result.message()));
                 case UNSTABLE -> {
@@ -282,6 +276,20 @@ public final class AwsHealthGateStep extends AwsStep implements HealthGateParame
                     getContext().onSuccess(result.toMap());
                 }
                 case PASSED -> getContext().onSuccess(result.toMap());
+            }
+        }
+
+        @Override
+        protected String stopMessage() {
+            return "Stopped the AWS Health gate.";
+        }
+
+        @Override
+        protected void release() {
+            if (factory != null) {
+                factory.close();
+                factory = null;
+                gate = null;
             }
         }
 
@@ -296,14 +304,6 @@ public final class AwsHealthGateStep extends AwsStep implements HealthGateParame
                         factory.calls(), Clock.systemUTC(), StageLogs.of(listener, aws.secrets()));
             }
             return gate;
-        }
-
-        private void closeClients() {
-            if (factory != null) {
-                factory.close();
-                factory = null;
-                gate = null;
-            }
         }
     }
 

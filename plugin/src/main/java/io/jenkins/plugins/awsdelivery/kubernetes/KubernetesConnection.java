@@ -5,8 +5,9 @@ import com.cloudbees.plugins.credentials.common.StandardCredentials;
 import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import hudson.model.Item;
 import hudson.model.Run;
-import hudson.security.ACL;
 import hudson.util.ListBoxModel;
+import io.jenkins.plugins.awsdelivery.aws.AwsCredentialsLookup;
+import io.jenkins.plugins.awsdelivery.config.AwsDeliveryStagesConfiguration;
 import io.jenkins.plugins.awsdelivery.core.StageException;
 import io.jenkins.plugins.awsdelivery.core.kubernetes.KubernetesSettings;
 import java.io.IOException;
@@ -17,12 +18,13 @@ import java.util.List;
 import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
+import org.springframework.security.core.Authentication;
 
 /**
  * How a Kubernetes step reaches its cluster, resolved from credentials at the time of use: a kubeconfig file
  * credential (with an optional context), a secret text credential holding a service account token (with the server
- * URL and CA certificate), or, without a credential, the controller's own in-cluster service account. Only IDs and
- * plain settings are kept, so it can be persisted with a step execution.
+ * URL and CA certificate), or, without a credential and only where an administrator allows it, the controller's own
+ * in-cluster service account. Only IDs and plain settings are kept, so it can be persisted with a step execution.
  */
 public final class KubernetesConnection implements Serializable {
 
@@ -43,8 +45,19 @@ public final class KubernetesConnection implements Serializable {
     /** Settings for core, and the secrets to mask in the build log. */
     public record Resolved(KubernetesSettings settings, List<String> secrets) {}
 
+    /**
+     * The settings for this build. Without a credential that is the controller's own service account, which the
+     * global configuration must allow builds to use.
+     */
     public Resolved resolve(Run<?, ?> run) {
         if (credentialsId == null) {
+            AwsDeliveryStagesConfiguration global = AwsDeliveryStagesConfiguration.get();
+            try {
+                global.identityPolicy().checkKubernetes("pxSnapshot", false);
+            } catch (StageException e) {
+                global.refused(run);
+                throw e;
+            }
             return new Resolved(new KubernetesSettings.InCluster(null), List.of());
         }
         StandardCredentials c = CredentialsProvider.findCredentialById(credentialsId, StandardCredentials.class, run,
@@ -78,7 +91,10 @@ public final class KubernetesConnection implements Serializable {
                         + "service account token.");
     }
 
-    /** The credentials a job may pick: secret files (kubeconfigs) and secret texts (tokens). */
+    /**
+     * The credentials a job may pick: secret files (kubeconfigs) and secret texts (tokens), as the job's builds
+     * see them (the task's authentication, so that with Authorize Project only usable IDs are offered).
+     */
     public static ListBoxModel fillCredentialsIdItems(Item item, String credentialsId) {
         StandardListBoxModel model = new StandardListBoxModel();
         if (item == null ? !Jenkins.get().hasPermission(Jenkins.ADMINISTER)
@@ -87,8 +103,14 @@ public final class KubernetesConnection implements Serializable {
             return model;
         }
         model.includeEmptyValue();
-        model.includeAs(ACL.SYSTEM2, item, FileCredentials.class, List.of());
-        model.includeAs(ACL.SYSTEM2, item, StringCredentials.class, List.of());
+        Authentication auth = AwsCredentialsLookup.authenticationOf(item);
+        if (item == null) {
+            model.includeAs(auth, Jenkins.get(), FileCredentials.class, List.of());
+            model.includeAs(auth, Jenkins.get(), StringCredentials.class, List.of());
+        } else {
+            model.includeAs(auth, item, FileCredentials.class, List.of());
+            model.includeAs(auth, item, StringCredentials.class, List.of());
+        }
         return model.includeCurrentValue(credentialsId);
     }
 }

@@ -26,6 +26,7 @@ import io.jenkins.plugins.awsdelivery.steps.AwsStepForms;
 import io.jenkins.plugins.awsdelivery.wait.PollingStepExecution;
 import java.io.Serializable;
 import java.time.Clock;
+import java.util.List;
 import java.util.Set;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.Step;
@@ -311,7 +312,11 @@ public final class PxSnapshotStep extends Step implements PxSnapshotParameters, 
         }
     }
 
-    /** Creates the snapshot on a timer thread, then looks at it (and the restore and rollout) until the end. */
+    /**
+     * Creates the snapshot on a worker, then looks at it (and the restore and rollout) until the end. Its progress
+     * is saved before the freeze and once the snapshot exists, so a resumed step finds its snapshot (the name comes
+     * from job and build) and still unfreezes. An abort unfreezes first, then deletes, on a worker.
+     */
     static final class Execution extends PollingStepExecution<PxSnapshotResult> {
 
         private static final long serialVersionUID = 1L;
@@ -330,9 +335,10 @@ public final class PxSnapshotStep extends Step implements PxSnapshotParameters, 
 
         @Override
         protected WaitState begin() throws Exception {
-            // Safe to run again after a restart: the snapshot's name comes from job and build, so start() finds it.
-            progress = stage().start();
-            return stage().startWait();
+            PxSnapshot s = stage();
+            progress = s.progress();
+            s.start(this::checkpoint);
+            return s.startWait();
         }
 
         @Override
@@ -344,30 +350,36 @@ public final class PxSnapshotStep extends Step implements PxSnapshotParameters, 
 
         @Override
         protected void finish(WaitDecision<PxSnapshotResult> decision) throws Exception {
-            report(stage().result(decision));
-        }
-
-        @Override
-        public void stop(@NonNull Throwable cause) throws Exception {
-            try {
-                if (progress != null && progress.phase() != PxProgress.Phase.DONE) {
-                    // Aborted: let the application write again and remove this run's objects.
-                    stage().timedOut();
-                }
-            } catch (RuntimeException e) {
-                listener().getLogger().println("Clean-up after the abort failed: " + e.getMessage());
-            } finally {
-                close();
-                super.stop(cause);
-            }
-        }
-
-        private void report(PxSnapshotResult result) {
-            close();
+            PxSnapshotResult result = stage().result(decision);
             if (result.passed()) {
                 getContext().onSuccess(result.toMap());
             } else {
                 getContext().onFailure(new AbortException("pxSnapshot " + result.status() + ": " + result.reason()));
+            }
+        }
+
+        @Override
+        protected String stopMessage() {
+            return "pxSnapshot stopped; unfreezing the application (if frozen) and removing this run's objects in "
+                    + "the background.";
+        }
+
+        @Override
+        protected void cleanUpAfterStop(Throwable cause) throws Exception {
+            if (progress == null || progress.phase() == PxProgress.Phase.DONE) {
+                return;
+            }
+            List<String> deleted = stage().aborted();
+            listener().getLogger().println("pxSnapshot clean-up after the abort finished"
+                    + (deleted.isEmpty() ? "." : "; deleted " + deleted + "."));
+        }
+
+        @Override
+        protected void release() {
+            if (client != null) {
+                client.close();
+                client = null;
+                stage = null;
             }
         }
 
@@ -381,14 +393,6 @@ public final class PxSnapshotStep extends Step implements PxSnapshotParameters, 
                         StageLogs.of(listener, resolved.secrets()), progress);
             }
             return stage;
-        }
-
-        private void close() {
-            if (client != null) {
-                client.close();
-                client = null;
-                stage = null;
-            }
         }
     }
 

@@ -8,8 +8,9 @@ import org.kohsuke.stapler.DataBoundSetter;
 
 /**
  * Base of the Pipeline steps that call AWS: the optional connection parameters every such step takes. Each
- * falls back to the global default (Manage Jenkins » System » AWS Delivery Stages), then to the controller's
- * environment.
+ * falls back to the global default (Manage Jenkins » System » AWS Delivery Stages); the region then to the
+ * controller's AWS_REGION. Credentials fall back to the controller's own identity only where an administrator
+ * allows it.
  */
 public abstract class AwsStep extends Step implements Serializable {
 
@@ -58,6 +59,7 @@ public abstract class AwsStep extends Step implements Serializable {
 
     /** The connection parameters, to keep in a step execution. */
     public AwsConnection connection() {
-        return new AwsConnection(credentialsId, region, roleArn, externalId);
+        return new AwsConnection(credentialsId, region, roleArn, externalId)
+                .forStep(getDescriptor().getFunctionName());
     }
 }

@@ -89,7 +89,41 @@ class AwsConnectionTest {
 
     @Test
     void noRegionAnywhereIsAClearError() {
+        AwsDeliveryStagesConfiguration.get().setAllowControllerAwsIdentity(true);
+
         assertThatThrownBy(() -> new AwsConnection(null, null, null, null).resolve(build, TaskListener.NULL))
                 .isInstanceOf(AbortException.class).hasMessageContaining("No AWS region was given");
+    }
+
+    @Test
+    void noCredentialAnywhereIsRefusedWithoutTheOptIn() throws Exception {
+        assertThatThrownBy(() -> new AwsConnection(null, "eu-west-1", null, null).forStep("awsHealthGate")
+                .resolve(build, TaskListener.NULL))
+                .isInstanceOf(AbortException.class).hasMessageContaining("awsHealthGate has no AWS credential")
+                .hasMessageContaining("Builds may use the controller's own AWS identity");
+
+        AwsDeliveryStagesConfiguration.get().setAllowControllerAwsIdentity(true);
+        assertThat(new AwsConnection(null, "eu-west-1", null, null).resolve(build, TaskListener.NULL).settings()
+                .credentials()).isEqualTo(new CredentialsSource.DefaultChain());
+    }
+
+    @Test
+    void aPinnedConnectionIgnoresLaterChangesOfTheGlobalConfiguration() throws Exception {
+        AwsDeliveryStagesConfiguration global = AwsDeliveryStagesConfiguration.get();
+        global.setDefaultRegion("us-west-2");
+        global.setDefaultCredentialsId("aws-global");
+        global.setEndpointOverride("http://127.0.0.1:4566");
+        AwsConnection pinned = new AwsConnection(null, null, null, null).pinned();
+
+        global.setDefaultRegion("eu-central-1");
+        global.setDefaultCredentialsId("aws-step");
+        global.setEndpointOverride("http://127.0.0.1:9");
+        ResolvedAws r = pinned.resolve(build, TaskListener.NULL);
+
+        assertThat(pinned.getCredentialsId()).isEqualTo("aws-global");
+        assertThat(r.settings().region()).isEqualTo("us-west-2");
+        assertThat(r.settings().endpointOverride()).hasValue(java.net.URI.create("http://127.0.0.1:4566"));
+        assertThat(((CredentialsSource.StaticKeys) r.settings().credentials()).accessKeyId())
+                .as("the credential is looked up again, by the ID it started with").isEqualTo("AKIAGLOBALGLOBAL");
     }
 }

@@ -26,6 +26,12 @@ class ConfigurationAsCodeTest {
         assertThat(c.getDefaultRoleArn()).isEqualTo("arn:aws:iam::123456789012:role/jenkins-deployer");
         assertThat(c.getDefaultExternalId()).isEqualTo("jenkins-prod");
         assertThat(c.getEndpointOverride()).isNull();
+        assertThat(c.isAllowControllerAwsIdentity()).isTrue();
+        assertThat(c.isAllowControllerKubernetesIdentity()).isTrue();
+        assertThat(c.getAllowedRoleArns()).containsExactly("arn:aws:iam::123456789012:role/deploy-*",
+                "arn:aws:iam::*:role/readonly");
+        assertThat(c.identityPolicy().roleAllowed("arn:aws:iam::123456789012:role/deploy-prod")).isTrue();
+        assertThat(c.isIdentityDecisionPending()).as("configuration as code is an administrator's choice").isFalse();
     }
 
     @Test

@@ -45,5 +45,13 @@ class GlobalConfigurationFormTest {
         JenkinsRule.WebClient reader = j.createWebClient().login("reader").withThrowExceptionOnFailingStatusCode(false);
         WebRequest readerPost = new WebRequest(new URL(j.getURL(), path), HttpMethod.POST);
         assertThat(reader.getPage(reader.addCrumb(readerPost)).getWebResponse().getStatusCode()).isEqualTo(403);
+
+        String roles = "descriptorByName/" + AwsDeliveryStagesConfiguration.class.getName()
+                + "/checkAllowedRoleArnsText?value=deploy-*";
+        assertThat(admin.goTo(roles, null).getWebResponse().getStatusCode()).as("GET is refused").isEqualTo(405);
+        Page checked = admin.getPage(admin.addCrumb(new WebRequest(new URL(j.getURL(), roles), HttpMethod.POST)));
+        assertThat(checked.getWebResponse().getContentAsString()).contains("is not a role ARN pattern");
+        assertThat(reader.getPage(reader.addCrumb(new WebRequest(new URL(j.getURL(), roles), HttpMethod.POST)))
+                .getWebResponse().getStatusCode()).isEqualTo(403);
     }
 }

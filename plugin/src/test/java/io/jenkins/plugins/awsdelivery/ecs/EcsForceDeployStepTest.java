@@ -12,6 +12,7 @@ import io.jenkins.plugins.awsdelivery.testing.FakeEcs;
 import io.jenkins.plugins.awsdelivery.testing.FakeEcs.Rollout;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
@@ -88,6 +89,66 @@ class EcsForceDeployStepTest {
             j.assertLogContains("after restart: COMPLETED", b);
             assertThat(ECS.server().requests("UpdateService")).as("the restart did not start a second deployment")
                     .hasSize(1);
+        });
+    }
+
+    @Test
+    void aControllerKilledRightAfterUpdateServiceFollowsTheSameDeploymentAndNeverUpdatesTwice() throws Throwable {
+        CountDownLatch[] answerAfterUpdate = new CountDownLatch[1];
+        sessions.then(j -> {
+            configure(j);
+            ECS.server().clearRequests();
+            ECS.rollout(Rollout.NEVER_FINISHES, Duration.ofHours(1));
+            // ECS applies the update, and the controller dies before it hears back: the step has saved only what it
+            // was about to ask (before UpdateService), not the deployment.
+            answerAfterUpdate[0] = ECS.server().holdNext("ListServiceDeployments");
+            WorkflowRun b = pipeline(j, "crash", "def r = ecsForceDeploy cluster: 'prod', service: 'web', "
+                    + "image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:crash', timeout: '30m'" + FAST
+                    + "\necho \"after restart: ${r.status} ${r.deploymentId}\"").scheduleBuild2(0).waitForStart();
+            long end = System.currentTimeMillis() + 60_000;
+            while (ECS.server().count("ListServiceDeployments") == 0 && System.currentTimeMillis() < end) {
+                Thread.sleep(50);
+            }
+            assertThat(ECS.server().count("UpdateService")).isEqualTo(1);
+            j.assertLogNotContains("Started deployment", b);
+        });
+        try {
+            sessions.then(j -> {
+                WorkflowRun b = j.jenkins.getItemByFullName("crash", WorkflowJob.class).getBuildByNumber(1);
+                j.waitForMessage("instead of deploying again", b);
+                ECS.switchRollout("web", Rollout.SUCCESS, Duration.ZERO);
+                j.assertBuildStatusSuccess(j.waitForCompletion(b));
+                j.assertLogContains("after restart: COMPLETED", b);
+                assertThat(ECS.server().count("UpdateService")).as("exactly one deployment").isEqualTo(1);
+                assertThat(ECS.server().count("RegisterTaskDefinition")).as("and one revision").isEqualTo(1);
+            });
+        } finally {
+            answerAfterUpdate[0].countDown();
+        }
+    }
+
+    @Test
+    void aResumedBuildKeepsTheEndpointAndRegionItStartedWith() throws Throwable {
+        sessions.then(j -> {
+            configure(j);
+            ECS.server().clearRequests();
+            ECS.rollout(Rollout.NEVER_FINISHES, Duration.ofHours(1));
+            WorkflowRun b = pipeline(j, "pinned", "def r = ecsForceDeploy cluster: 'prod', service: 'web', "
+                    + "timeout: '30m'" + FAST + "\necho \"after restart: ${r.status}\"").scheduleBuild2(0)
+                    .waitForStart();
+            j.waitForMessage("Started deployment", b);
+            // An administrator points new builds elsewhere while this one waits.
+            AwsDeliveryStagesConfiguration.get().setEndpointOverride("http://127.0.0.1:9");
+            AwsDeliveryStagesConfiguration.get().setDefaultRegion("us-east-2");
+        });
+        sessions.then(j -> {
+            WorkflowRun b = j.jenkins.getItemByFullName("pinned", WorkflowJob.class).getBuildByNumber(1);
+            j.waitForMessage("Resuming the wait after a restart", b);
+            ECS.switchRollout("web", Rollout.SUCCESS, Duration.ZERO);
+            j.assertBuildStatusSuccess(j.waitForCompletion(b));
+            j.assertLogContains("after restart: COMPLETED", b);
+            assertThat(ECS.server().requests()).as("every call went to the endpoint and region it started with")
+                    .allSatisfy(r -> assertThat(r.signedRegion()).isEqualTo("eu-west-1"));
         });
     }
 

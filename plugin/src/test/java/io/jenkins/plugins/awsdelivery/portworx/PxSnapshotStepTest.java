@@ -9,6 +9,7 @@ import hudson.model.FreeStyleProject;
 import hudson.model.Result;
 import hudson.util.Secret;
 import io.jenkins.plugins.awsdelivery.testing.FakePxCluster;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -103,6 +104,44 @@ class PxSnapshotStepTest {
             j.assertBuildStatusSuccess(b);
             j.assertLogContains("Resuming the wait after a restart", b);
             j.assertLogContains("after restart: COMPLETED false", b);
+        });
+    }
+
+    @Test
+    void abortingWhileTheApplicationIsFrozenReturnsAtOnceAndTheUnfreezeStillRuns() throws Throwable {
+        sessions.then(j -> {
+            configure(j);
+            cluster.noSnapshotController();
+            cluster.appPod("prod", "mongo-0", "mongo-data").runsCommands("prod", "mongo-0", "mongo", "freeze-app",
+                    "unfreeze-app");
+            try {
+                WorkflowJob p = j.createProject(WorkflowJob.class, "frozen");
+                p.setDefinition(new CpsFlowDefinition("pxSnapshot namespace: 'prod', pvc: 'mongo-data', "
+                        + "freezeCommand: 'freeze-app', unfreezeCommand: 'unfreeze-app', freezePod: 'mongo-0', "
+                        + "timeout: '10m', " + connection(), true));
+                WorkflowRun b = p.scheduleBuild2(0).waitForStart();
+                j.waitForMessage("the application stays frozen until it is taken", b);
+                assertThat(cluster.commandsRun()).containsExactly("mongo-0: freeze-app");
+
+                long stoppedAt = System.nanoTime();
+                b.doStop();
+                b.doStop();
+                while (b.isBuilding() && System.nanoTime() - stoppedAt < TimeUnit.SECONDS.toNanos(30)) {
+                    Thread.sleep(10);
+                }
+                assertThat(Duration.ofNanos(System.nanoTime() - stoppedAt)).as("the abort returned control at once")
+                        .isLessThan(Duration.ofSeconds(1));
+                j.assertBuildStatus(Result.ABORTED, b);
+
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (!cluster.commandsRun().contains("mongo-0: unfreeze-app") && System.nanoTime() < end) {
+                    Thread.sleep(50);
+                }
+                assertThat(cluster.commandsRun()).as("unfrozen once, on the plugin's worker, though aborted twice")
+                        .containsExactly("mongo-0: freeze-app", "mongo-0: unfreeze-app");
+            } finally {
+                cluster.snapshotsReadyAfter(2);
+            }
         });
     }
 

@@ -21,8 +21,10 @@ public record EcsDeployment(String cluster, String service, String serviceArn, S
     private static final int MAX_REMEMBERED_EVENTS = 200;
 
     public EcsDeployment {
-        expectedImages = Map.copyOf(expectedImages);
-        seenEventIds = List.copyOf(seenEventIds);
+        // Plain collections: this is written into Pipeline state (program.dat), where JDK-internal immutable
+        // collections need --add-opens to be read back.
+        expectedImages = new java.util.LinkedHashMap<>(expectedImages);
+        seenEventIds = new java.util.ArrayList<>(seenEventIds);
     }
 
     EcsDeployment withSeen(List<String> newIds) {

@@ -17,10 +17,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Cluster;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.Deployment;
 import software.amazon.awssdk.services.ecs.model.DeploymentControllerType;
 import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.Service;
@@ -78,6 +80,15 @@ public final class EcsForceDeploy {
      * given, and updates the service. Nothing is changed when validation fails.
      */
     public EcsDeployment start() {
+        return start(intent -> { });
+    }
+
+    /**
+     * As {@link #start()}, telling {@code beforeUpdate} what is about to be asked of ECS just before UpdateService:
+     * the Jenkins step persists it there, so that {@link #resume(EcsDeployIntent)} can find the deployment after a
+     * controller crash.
+     */
+    public EcsDeployment start(Consumer<EcsDeployIntent> beforeUpdate) {
         EcsClient ecs = ecs();
         Instant startedAt = clock.instant();
         Service service = validateService(ecs);
@@ -103,10 +114,57 @@ public final class EcsForceDeploy {
                     () -> ecs.describeTaskDefinition(r -> r.taskDefinition(service.taskDefinition()))).taskDefinition();
             currentDefinition.containerDefinitions().forEach(c -> expectedImages.put(c.name(), c.image()));
         }
-        String target = taskDefinitionArn;
+        EcsDeployIntent intent = new EcsDeployIntent(startedAt, taskDefinitionArn, service.taskDefinition(),
+                service.deployments().stream().map(Deployment::id).toList(), expectedImages);
+        beforeUpdate.accept(intent);
+        return update(ecs, intent);
+    }
+
+    /**
+     * Goes on from an {@link EcsDeployIntent} persisted before a controller stopped, without a second deployment.
+     * UpdateService takes no client token, so the deployment is recognised by what the update creates: a
+     * deployment the service did not have before, of the revision this build asked for. Then:
+     * <ul>
+     *     <li>such a deployment exists (the oldest, if several): it is this build's; follow it;</li>
+     *     <li>the service has no deployment it did not have before: the update never reached ECS; send it now;</li>
+     *     <li>it has new deployments, none of this revision: someone else deployed since; this build cannot tell
+     *     whether its own update happened and stops with a message rather than deploy over the other one.</li>
+     * </ul>
+     */
+    public EcsDeployment resume(EcsDeployIntent intent) {
+        EcsClient ecs = ecs();
+        Service service = validateService(ecs);
+        List<Deployment> fresh = service.deployments().stream()
+                .filter(d -> !intent.deploymentsBefore().contains(d.id())).toList();
+        Optional<Deployment> ours = fresh.stream().filter(d -> intent.taskDefinitionArn().equals(d.taskDefinition()))
+                .min(Comparator.comparing(d -> d.createdAt() == null ? Instant.EPOCH : d.createdAt()));
+        if (ours.isPresent()) {
+            Deployment d = ours.get();
+            String serviceDeploymentArn = findServiceDeployment(ecs, service, intent.startedAt()).orElse(null);
+            deployment = new EcsDeployment(request.cluster(), request.service(), service.serviceArn(),
+                    intent.taskDefinitionArn(), d.id(), serviceDeploymentArn, intent.startedAt(),
+                    d.desiredCount() == null ? 0 : d.desiredCount(), intent.expectedImages(), List.of());
+            log.info("Found deployment %s of service %s that this build started before the controller stopped; "
+                    + "following it instead of deploying again.", d.id(), request.service());
+            return deployment;
+        }
+        if (!fresh.isEmpty()) {
+            throw new StageException(StageException.Kind.AWS, "ECS service '" + request.service() + "' has "
+                    + "deployments this build did not start (" + String.join(", ", fresh.stream().map(Deployment::id)
+                    .toList()) + ") and none of " + intent.taskDefinitionArn() + ": after the controller restart "
+                    + "this build cannot tell whether its own update reached ECS.",
+                    "Look at the service's deployments in the ECS console; run the build again to deploy anew.");
+        }
+        log.info("The update of service %s had not reached ECS when the controller stopped; sending it now.",
+                request.service());
+        return update(ecs, intent);
+    }
+
+    private EcsDeployment update(EcsClient ecs, EcsDeployIntent intent) {
+        String target = intent.taskDefinitionArn();
         UpdateServiceRequest.Builder update = UpdateServiceRequest.builder().cluster(request.cluster())
                 .service(request.service()).forceNewDeployment(request.forceNewDeployment());
-        if (!target.equals(service.taskDefinition())) {
+        if (!target.equals(intent.previousTaskDefinitionArn())) {
             update.taskDefinition(target);
         }
         if (request.desiredCount() != null) {
@@ -117,9 +175,10 @@ public final class EcsForceDeploy {
                 .orElseThrow(() -> new StageException(StageException.Kind.AWS, "ECS accepted the update of service '"
                         + request.service() + "' but reported no PRIMARY deployment.",
                         "Look at the service's deployments in the ECS console."));
-        String serviceDeploymentArn = findServiceDeployment(ecs, updated, startedAt).orElse(null);
+        String serviceDeploymentArn = findServiceDeployment(ecs, updated, intent.startedAt()).orElse(null);
         deployment = new EcsDeployment(request.cluster(), request.service(), updated.serviceArn(), target,
-                primary.id(), serviceDeploymentArn, startedAt, primary.desiredCount(), expectedImages, List.of());
+                primary.id(), serviceDeploymentArn, intent.startedAt(), primary.desiredCount(),
+                intent.expectedImages(), List.of());
         log.info("Started deployment %s of service %s in cluster %s: %s, %d task(s)%s.", primary.id(),
                 request.service(), request.cluster(), target, primary.desiredCount(),
                 serviceDeploymentArn == null ? "" : " (" + serviceDeploymentArn + ")");

@@ -80,6 +80,14 @@ public final class PxSnapshot {
      * snapshot an earlier attempt of the same build made. Nothing is created when validation fails.
      */
     public PxProgress start() {
+        return start(() -> { });
+    }
+
+    /**
+     * As {@link #start()}, calling {@code checkpoint} when {@link #progress()} holds something a restart must not
+     * lose: the application about to be frozen (so a resumed step still unfreezes it) and the snapshot created.
+     */
+    public PxProgress start(Runnable checkpoint) {
         progress.startedAt = clock.instant();
         // A server that is not there fails here, within the stage's timeout, naming the URL and the cause.
         KubernetesReachability.check(client, request.timeout());
@@ -106,6 +114,7 @@ public final class PxSnapshot {
             ApplicationFreeze.Target target = freeze.target(claims.get(0).getMetadata().getName());
             progress.freezeTarget = target;
             progress.frozenAt = clock.instant();
+            checkpoint.run();
             try {
                 freeze.freeze(target);
             } catch (RuntimeException e) {
@@ -118,6 +127,7 @@ public final class PxSnapshot {
             progress.created.add(created.getKind() + "/" + request.namespace() + "/" + name);
             log.info("Created %s %s of %s (%s)%s.", created.getKind(), name, source(), api.method().label(),
                     freeze == null ? "" : "; the application stays frozen until it is taken");
+            checkpoint.run();
         } catch (RuntimeException e) {
             releaseFreeze();
             throw e;
@@ -162,6 +172,29 @@ public final class PxSnapshot {
         };
         return result(Status.TIMED_OUT, "Timed out after " + DurationText.format(request.timeout()) + ": "
                 + waitedFor + ".", List.of(), cleanUp());
+    }
+
+    /**
+     * After an abort: lets the application write again first, then deletes what this run created (unless the
+     * request keeps it). Never throws: every failure is logged, and the unfreeze failing does not stop the
+     * deletions.
+     *
+     * @return what was deleted
+     */
+    public List<String> aborted() {
+        try {
+            releaseFreeze();
+        } catch (RuntimeException e) {
+            log.warn("Could not unfreeze the application after the abort: %s",
+                    e instanceof StageException se ? se.describe() : e.toString());
+        }
+        try {
+            return cleanUp();
+        } catch (RuntimeException e) {
+            log.warn("Could not clean up after the abort: %s",
+                    e instanceof StageException se ? se.describe() : e.toString());
+            return List.of();
+        }
     }
 
     /** The result a finished wait stands for. */

@@ -13,12 +13,17 @@ import io.jenkins.plugins.awsdelivery.testing.FakeAwsServer.FakeError;
 import io.jenkins.plugins.awsdelivery.testing.FakeEcs;
 import io.jenkins.plugins.awsdelivery.testing.FakeEcs.Rollout;
 import io.jenkins.plugins.awsdelivery.testing.TestClock;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +31,7 @@ import org.junit.jupiter.api.Test;
 class EcsForceDeployTest {
 
     private static final String IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:2.0";
+    private static final String IMAGE_3 = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:3.0";
 
     private final TestClock clock = new TestClock(Instant.parse("2026-11-24T10:00:00Z"));
     private final List<String> log = new ArrayList<>();
@@ -45,8 +51,16 @@ class EcsForceDeployTest {
     }
 
     private EcsDeployResult deploy(EcsDeployRequest request) {
-        EcsForceDeploy stage = new EcsForceDeploy(request, aws, clock, StageLog.to(log::add));
-        return stage.run(new BlockingWaiter(new WaitEngine(stage.waitPolicy(), new Random(3)), clock, clock::advance));
+        return stage(request).run(waiter(request));
+    }
+
+    private BlockingWaiter waiter(EcsDeployRequest request) {
+        return new BlockingWaiter(new WaitEngine(request.waitPolicy(), new Random(3)), clock, clock::advance);
+    }
+
+    /** Follows a resumed deployment to its end, as the step does after a restart. */
+    private EcsDeployResult followToTheEnd(EcsForceDeploy resumed, EcsDeployRequest request) {
+        return resumed.result(waiter(request).await(resumed.startWait(), resumed::pollOnce, s -> { }));
     }
 
     @Test
@@ -350,5 +364,122 @@ class EcsForceDeployTest {
         assertThat(r.apiCalls()).isEqualTo(ecs.server().requests().size());
         assertThat(r.apiCallsByOperation()).containsEntry("UpdateService", 2L)
                 .containsEntry("DescribeServices", ecs.server().count("DescribeServices"));
+    }
+
+    private EcsForceDeploy stage(EcsDeployRequest request) {
+        return new EcsForceDeploy(request, aws, clock, StageLog.to(log::add));
+    }
+
+    /** Starts, keeping the intent as the Jenkins step persists it; returns the deployment ECS reported. */
+    private EcsDeployment startKeeping(EcsForceDeploy stage, AtomicReference<EcsDeployIntent> saved) {
+        return stage.start(intent -> saved.set(roundTrip(intent)));
+    }
+
+    /** A start whose controller dies after saving its intent, before UpdateService. */
+    private AtomicReference<EcsDeployIntent> killedJustBeforeUpdateService(EcsDeployRequest request) {
+        AtomicReference<EcsDeployIntent> saved = new AtomicReference<>();
+        assertThatThrownBy(() -> stage(request).start(intent -> {
+            saved.set(roundTrip(intent));
+            throw new IllegalStateException("controller killed");
+        })).hasMessage("controller killed");
+        return saved;
+    }
+
+    // ---- resuming after a controller crash: never a second deployment
+
+    @Test
+    void aCrashRightAfterUpdateServiceFollowsTheSameDeploymentWithoutASecondUpdate() {
+        ecs.rollout(Rollout.SUCCESS, Duration.ofMinutes(2));
+        EcsDeployRequest request = EcsDeployRequest.forceNew("prod", "web").withImages(Map.of("", IMAGE));
+        AtomicReference<EcsDeployIntent> saved = new AtomicReference<>();
+        EcsDeployment lost = startKeeping(stage(request), saved);
+        clock.advance(Duration.ofSeconds(40));
+
+        // The controller died before it kept the deployment: only the intent was saved.
+        EcsForceDeploy resumed = stage(request);
+        EcsDeployment found = resumed.resume(saved.get());
+
+        assertThat(found.deploymentId()).isEqualTo(lost.deploymentId());
+        assertThat(found.taskDefinitionArn()).endsWith(":task-definition/web:2");
+        assertThat(found.serviceDeploymentArn()).isEqualTo(lost.serviceDeploymentArn());
+        assertThat(ecs.server().count("UpdateService")).isEqualTo(1);
+        assertThat(ecs.server().count("RegisterTaskDefinition")).as("no second revision either").isEqualTo(1);
+        assertThat(log).anySatisfy(l -> assertThat(l).contains("Found deployment " + lost.deploymentId())
+                .contains("instead of deploying again"));
+
+        EcsDeployResult r = followToTheEnd(resumed, request);
+        assertThat(r.status()).isEqualTo(Status.COMPLETED);
+        assertThat(r.deploymentId()).isEqualTo(lost.deploymentId());
+    }
+
+    @Test
+    void aCrashBeforeUpdateServiceSendsTheUpdateOnceOnResume() {
+        EcsDeployRequest request = EcsDeployRequest.forceNew("prod", "web").withImages(Map.of("web", IMAGE));
+        AtomicReference<EcsDeployIntent> saved = killedJustBeforeUpdateService(request);
+        assertThat(ecs.server().count("UpdateService")).isZero();
+
+        EcsDeployment d = stage(request).resume(saved.get());
+
+        assertThat(ecs.server().count("UpdateService")).isEqualTo(1);
+        assertThat(ecs.server().requests("UpdateService").get(0).json().path("taskDefinition").asText())
+                .as("the revision registered before the crash").isEqualTo(saved.get().taskDefinitionArn());
+        assertThat(d.taskDefinitionArn()).isEqualTo(saved.get().taskDefinitionArn());
+        assertThat(log).anySatisfy(l -> assertThat(l).contains("had not reached ECS"));
+    }
+
+    @Test
+    void aDeploymentThatWasRolledBackIsStillRecognisedAsThisBuilds() {
+        ecs.rollout(Rollout.CIRCUIT_BREAKER, Duration.ofMinutes(2));
+        EcsDeployRequest request = EcsDeployRequest.forceNew("prod", "web").withImages(Map.of("", IMAGE));
+        AtomicReference<EcsDeployIntent> saved = new AtomicReference<>();
+        EcsDeployment lost = startKeeping(stage(request), saved);
+        clock.advance(Duration.ofMinutes(3));
+
+        EcsForceDeploy resumed = stage(request);
+        EcsDeployment found = resumed.resume(saved.get());
+
+        assertThat(found.deploymentId()).as("ours, not the rollback deployment ECS created")
+                .isEqualTo(lost.deploymentId());
+        EcsDeployResult r = followToTheEnd(resumed, request);
+        assertThat(r.status()).isEqualTo(Status.ROLLED_BACK);
+        assertThat(ecs.server().count("UpdateService")).isEqualTo(1);
+    }
+
+    @Test
+    void anotherDeploymentSinceTheCrashStopsTheBuildInsteadOfDeployingOverIt() {
+        EcsDeployRequest request = EcsDeployRequest.forceNew("prod", "web").withImages(Map.of("", IMAGE));
+        AtomicReference<EcsDeployIntent> saved = killedJustBeforeUpdateService(request);
+        stage(EcsDeployRequest.forceNew("prod", "web").withImages(Map.of("", IMAGE_3))).start();
+
+        assertThatThrownBy(() -> stage(request).resume(saved.get()))
+                .isInstanceOf(StageException.class)
+                .hasMessageContaining("has deployments this build did not start")
+                .hasMessageContaining("cannot tell whether its own update reached ECS");
+        assertThat(ecs.server().count("UpdateService")).as("only the other deployment").isEqualTo(1);
+    }
+
+    @Test
+    void theIntentIsSmallAndSerializable() {
+        AtomicReference<EcsDeployIntent> saved = new AtomicReference<>();
+        startKeeping(stage(EcsDeployRequest.forceNew("prod", "web")), saved);
+
+        assertThat(saved.get().deploymentsBefore()).containsExactly("ecs-svc/0000000000000000001")
+                .isInstanceOf(ArrayList.class);
+        assertThat(saved.get().previousTaskDefinitionArn()).isEqualTo(saved.get().taskDefinitionArn());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T roundTrip(T value) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+                out.writeObject(value);
+            }
+            try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+                return (T) in.readObject();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

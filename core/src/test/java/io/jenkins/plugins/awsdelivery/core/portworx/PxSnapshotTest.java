@@ -262,6 +262,66 @@ class PxSnapshotTest {
         assertThat(all(FakePxCluster.STORK_SNAPSHOT, "prod")).isEmpty();
     }
 
+    @Test
+    void anAbortWhileFrozenUnfreezesFirstThenDeletesTheSnapshot() {
+        cluster.withStork().noSnapshotController();
+        PxSnapshot stage = new PxSnapshot(request(7).freeze(FREEZE, UNFREEZE).build(), cluster.client(), exec, clock,
+                StageLog.to(log::add));
+        stage.start();
+        assertThat(exec.calls).containsExactly("prod/mongo-0/mongo: " + FREEZE);
+
+        List<String> deleted = stage.aborted();
+
+        assertThat(exec.calls).containsExactly("prod/mongo-0/mongo: " + FREEZE, "prod/mongo-0/mongo: " + UNFREEZE);
+        assertThat(deleted).containsExactly("VolumeSnapshot/prod/" + stage.progress().snapshot());
+        assertThat(all(FakePxCluster.STORK_SNAPSHOT, "prod")).isEmpty();
+        assertThat(stage.aborted()).as("a second abort changes nothing").isEmpty();
+        assertThat(exec.calls).hasSize(2);
+    }
+
+    @Test
+    void throughTheKubernetesApiAnAbortRunsTheUnfreezeCommandInThePod() throws Exception {
+        cluster.withStork().noSnapshotController().runsCommands("prod", "mongo-0", "mongo", "freeze-app",
+                "unfreeze-app");
+        PxSnapshot stage = new PxSnapshot(request(10).freeze("freeze-app", "unfreeze-app").build(), cluster.client(),
+                new FabricPodExec(cluster.client()), clock, StageLog.to(log::add));
+        stage.start();
+        assertThat(cluster.commandsRun()).containsExactly("mongo-0: freeze-app");
+
+        stage.aborted();
+
+        assertThat(cluster.commandsRun()).containsExactly("mongo-0: freeze-app", "mongo-0: unfreeze-app");
+    }
+
+    @Test
+    void aFailingUnfreezeAfterAnAbortIsLoggedAndTheDeletionsStillRun() {
+        cluster.withStork().noSnapshotController();
+        PxSnapshot stage = new PxSnapshot(request(8).freeze(FREEZE, UNFREEZE).build(), cluster.client(), exec, clock,
+                StageLog.to(log::add));
+        stage.start();
+        exec.failing = "fsyncUnlock";
+
+        List<String> deleted = stage.aborted();
+
+        assertThat(log).anySatisfy(l -> assertThat(l).contains("Could not unfreeze the application after the abort"));
+        assertThat(deleted).hasSize(1);
+        assertThat(all(FakePxCluster.STORK_SNAPSHOT, "prod")).isEmpty();
+    }
+
+    @Test
+    void startCheckpointsBeforeTheFreezeAndAfterTheSnapshotIsCreated() {
+        cluster.withStork().noSnapshotController();
+        PxSnapshot stage = new PxSnapshot(request(9).freeze(FREEZE, UNFREEZE).build(), cluster.client(), exec, clock,
+                StageLog.to(log::add));
+        List<String> seen = new ArrayList<>();
+
+        stage.start(() -> seen.add(exec.calls.size() + " commands, created " + stage.progress().snapshot()
+                + " " + !all(FakePxCluster.STORK_SNAPSHOT, "prod").isEmpty()));
+
+        assertThat(seen).containsExactly("0 commands, created " + stage.progress().snapshot() + " false",
+                "1 commands, created " + stage.progress().snapshot() + " true");
+    }
+
     // ---- waits
 
     @Test
