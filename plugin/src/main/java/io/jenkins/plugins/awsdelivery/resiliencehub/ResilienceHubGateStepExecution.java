@@ -1,6 +1,5 @@
 package io.jenkins.plugins.awsdelivery.resiliencehub;
 
-import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.model.Run;
 import hudson.model.TaskListener;
@@ -21,9 +20,9 @@ import java.util.Objects;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 
 /**
- * The waits of {@code resilienceHubGate} on the timer: {@link #begin()} checks the application and starts the import
- * (or the assessment), {@link #pollOnce()} looks at the import or the assessment, {@link #finish} reports, and
- * {@link #cleanup()} closes the clients. Only the request, the connection and the small
+ * The waits of {@code resilienceHubGate}, on the plugin's workers: {@link #begin()} checks the application and starts
+ * the import (or the assessment), {@link #pollOnce()} looks at the import or the assessment, {@link #finish} reports,
+ * and {@link #release()} closes the clients. Only the request, the pinned connection and the small
  * {@link ResilienceHubProgress} are persisted; it is saved after every step that changed something in Resilience
  * Hub, so a restarted controller goes on without a second import or assessment.
  */
@@ -32,8 +31,8 @@ final class ResilienceHubGateStepExecution extends PollingStepExecution<Resilien
     private static final long serialVersionUID = 1L;
 
     private final ResilienceHubGateRequest request;
-    private final AwsConnection connection;
-    private ResilienceHubProgress progress;
+    private AwsConnection connection;
+    private volatile ResilienceHubProgress progress;
     private transient ResilienceHubGate gate;
     private transient AwsClientFactory factory;
 
@@ -46,8 +45,10 @@ final class ResilienceHubGateStepExecution extends PollingStepExecution<Resilien
     @Override
     protected WaitState begin() throws Exception {
         if (progress == null) {
+            connection = connection.pinned();
+            listener().getLogger().println("AWS: " + connection.describe());
             progress = gate().begin();
-            getContext().saveState();
+            checkpoint();
         }
         return gate().startWait();
     }
@@ -60,7 +61,7 @@ final class ResilienceHubGateStepExecution extends PollingStepExecution<Resilien
                 || now.published() != progress.published();
         progress = now;
         if (changedInHub) {
-            getContext().saveState();
+            checkpoint();
         }
         return outcome;
     }
@@ -68,7 +69,6 @@ final class ResilienceHubGateStepExecution extends PollingStepExecution<Resilien
     @Override
     protected void finish(WaitDecision<ResilienceHubGateResult> decision) throws Exception {
         ResilienceHubGateResult result = gate().result(decision);
-        cleanup();
         switch (result.verdict()) {
             case FAILED -> getContext().onFailure(new AbortException(result.message()));
             case UNSTABLE -> {
@@ -80,11 +80,8 @@ final class ResilienceHubGateStepExecution extends PollingStepExecution<Resilien
     }
 
     @Override
-    public void stop(@NonNull Throwable cause) throws Exception {
-        // On the Pipeline thread: no network call, only the notice and closing local clients.
-        listener().getLogger().println(ResilienceHubGate.stopNotice(request, progress));
-        cleanup();
-        super.stop(cause);
+    protected String stopMessage() {
+        return ResilienceHubGate.stopNotice(request, progress);
     }
 
     @Override
@@ -105,7 +102,8 @@ final class ResilienceHubGateStepExecution extends PollingStepExecution<Resilien
         return gate;
     }
 
-    private void cleanup() {
+    @Override
+    protected void release() {
         if (factory != null) {
             factory.close();
             factory = null;
