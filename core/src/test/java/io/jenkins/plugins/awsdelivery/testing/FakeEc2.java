@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
 public final class FakeEc2 implements AutoCloseable {
 
     public static final String REGION = "eu-west-1";
+    /** The account that owns every instance of the fake. */
+    public static final String ACCOUNT = "123456789012";
     private static final String NS = "http://ec2.amazonaws.com/doc/2016-11-15/";
     private static final Pattern OVERRIDE = Pattern.compile(
             "LaunchTemplateConfigs\\.1\\.Overrides\\.(\\d+)\\.(InstanceType|SubnetId|WeightedCapacity)");
@@ -277,7 +279,8 @@ public final class FakeEc2 implements AutoCloseable {
             StringBuilder tagXml = new StringBuilder();
             i.tags().forEach((k, v) -> tagXml.append("<item><key>").append(FakeAwsServer.xml(k)).append("</key><value>")
                     .append(FakeAwsServer.xml(v)).append("</value></item>"));
-            items.append("<item><reservationId>r-").append(i.id()).append("</reservationId><instancesSet><item>")
+            items.append("<item><reservationId>r-").append(i.id()).append("</reservationId><ownerId>").append(ACCOUNT)
+                    .append("</ownerId><instancesSet><item>")
                     .append("<instanceId>").append(i.id()).append("</instanceId><instanceType>").append(i.type())
                     .append("</instanceType><subnetId>").append(i.subnet()).append("</subnetId>")
                     .append("<privateIpAddress>").append(privateIp(i.id())).append("</privateIpAddress>")

@@ -163,19 +163,20 @@ public final class Ec2FleetApi implements FleetApi {
                     Filter.builder().name("tag:" + SpotFleetConfig.TAG_CLOUD).values(cloudName).build(),
                     Filter.builder().name("instance-state-name").values("pending", "running").build())
                     .maxResults(1000))
-                    .reservations().forEach(res -> res.instances().forEach(i -> found.add(managed(i))));
+                    .reservations().forEach(res -> res.instances()
+                            .forEach(i -> found.add(managed(res.ownerId(), i))));
             return null;
         });
         return found;
     }
 
-    private static ManagedInstance managed(Instance i) {
+    private static ManagedInstance managed(String accountId, Instance i) {
         java.util.Map<String, String> tags = new java.util.LinkedHashMap<>();
         i.tags().forEach(t -> tags.put(t.key(), t.value()));
         return new ManagedInstance(i.instanceId(), new Pool(i.instanceTypeAsString(),
                 i.subnetId() == null ? "subnet-unknown" : i.subnetId()),
                 Market.fromLifecycle(i.instanceLifecycleAsString()), i.launchTime(),
-                i.state() == null ? "unknown" : i.state().nameAsString(), i.privateIpAddress(), tags);
+                i.state() == null ? "unknown" : i.state().nameAsString(), i.privateIpAddress(), tags, accountId);
     }
 
     @Override
@@ -183,7 +184,8 @@ public final class Ec2FleetApi implements FleetApi {
         try {
             List<ManagedInstance> found = new ArrayList<>();
             aws.call("ec2:DescribeInstances", () -> ec2().describeInstances(r -> r.instanceIds(instanceId)))
-                    .reservations().forEach(res -> res.instances().forEach(i -> found.add(managed(i))));
+                    .reservations().forEach(res -> res.instances()
+                            .forEach(i -> found.add(managed(res.ownerId(), i))));
             return found.stream().findFirst();
         } catch (io.jenkins.plugins.awsdelivery.core.StageException e) {
             if (e.getCause() instanceof AwsServiceException ase && ase.awsErrorDetails() != null

@@ -43,15 +43,17 @@ public final class SpotEngine {
     /** Work expected to end later than this never holds back a launch, however slow agents have been to connect. */
     static final Duration MAX_LEAD_TIME = Duration.ofMinutes(5);
 
-    private final SpotFleetConfig config;
-    private final FleetApi api;
+    private volatile SpotFleetConfig config;
+    private volatile FleetApi api;
     private final Clock clock;
     private final Random random;
     private final OnDemandPrices onDemandPrices;
     private final Map<String, Agent> agents = new LinkedHashMap<>();
     private final PoolCooldowns cooldowns = new PoolCooldowns();
     private final FleetPlanner planner = new FleetPlanner();
-    private final FleetLauncher launcher;
+    private FleetLauncher launcher;
+    /** Why launching is held by the caller (Jenkins quieting down), or null. */
+    private volatile String launchesHeld;
     private final SpotPriceCache spotPrices = new SpotPriceCache();
     private final SpotMetrics.Counters counters = new SpotMetrics.Counters();
     private final String tokenPrefix;
@@ -85,6 +87,26 @@ public final class SpotEngine {
 
     public SpotFleetConfig config() {
         return config;
+    }
+
+    /**
+     * Takes a saved configuration, or clients rebuilt after the AWS settings changed, without losing any state:
+     * agents, draining and retiring phases, notices, cooldowns and metrics stay. The cloud's name and controller,
+     * which tag its instances, cannot change here: a cloud with another identity gets an engine of its own.
+     */
+    public synchronized void reconfigure(SpotFleetConfig newConfig, FleetApi newApi) {
+        if (!newConfig.cloudName().equals(config.cloudName())
+                || !newConfig.controllerId().equals(config.controllerId())) {
+            throw new IllegalArgumentException("An engine keeps its cloud name and controller ID");
+        }
+        this.config = newConfig;
+        this.api = newApi;
+        this.launcher = new FleetLauncher(newConfig, newApi, cooldowns);
+    }
+
+    /** Holds every launch (reason given) or lets them go again (null). Never waits for a step in progress. */
+    public void holdLaunches(String reason) {
+        this.launchesHeld = reason;
     }
 
     /** Every agent the engine knows, terminated ones excluded. */
@@ -156,7 +178,10 @@ public final class SpotEngine {
         FleetPlanner.Plan plan = planner.plan(config, demand, agents.values(), now, leadTime());
         String planText = plan.reason();
         if (plan.launchUnits() > 0) {
-            if (throttled) {
+            String held = launchesHeld;
+            if (held != null) {
+                planText += "; launching held: " + held;
+            } else if (throttled) {
                 planText += "; waiting until " + throttledUntil + " because EC2 throttled this account";
             } else if (now.isBefore(launchesPausedUntil)) {
                 planText += "; launching paused until " + launchesPausedUntil + ": " + pauseReason;

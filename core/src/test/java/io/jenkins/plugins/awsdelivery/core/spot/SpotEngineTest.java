@@ -1,6 +1,7 @@
 package io.jenkins.plugins.awsdelivery.core.spot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jenkins.plugins.awsdelivery.core.aws.AwsClientFactory;
 import io.jenkins.plugins.awsdelivery.testing.FakeAwsServer.FakeError;
@@ -501,5 +502,32 @@ class SpotEngineTest {
         clock.advance(Duration.ofMinutes(1));
         assertThat(engine.step(Demand.none(), connected(engine, Map.of())).terminated())
                 .extracting(Agent::instanceId).containsExactly(agent.instanceId());
+    }
+
+    @Test
+    void heldLaunchesWaitAndASavedConfigurationKeepsTheAgentsAndMetrics() {
+        SpotEngine engine = engine(config().build());
+        engine.holdLaunches("Jenkins is quieting down");
+
+        EngineStep held = engine.step(Demand.of("linux", 4), List.of());
+
+        assertThat(held.launched()).isEmpty();
+        assertThat(held.plan()).contains("launching held: Jenkins is quieting down");
+        assertThat(ec2.server().requests("CreateFleet")).isEmpty();
+
+        engine.holdLaunches(null);
+        assertThat(engine.step(Demand.of("linux", 4), List.of()).launched()).hasSize(2);
+        long launchedBefore = engine.metrics().spotLaunches();
+        try (AwsClientFactory rebuilt = new AwsClientFactory(ec2.server().settings(FakeEc2.REGION))) {
+            engine.reconfigure(config().capacity(0, 3, 0).build(), new Ec2FleetApi(rebuilt, clock));
+
+            assertThat(engine.agents()).hasSize(2);
+            assertThat(engine.metrics().spotLaunches()).isEqualTo(launchedBefore);
+            assertThat(engine.step(Demand.of("linux", 20), List.of()).launched()).as("the new maximum of 3")
+                    .hasSize(1);
+        }
+        assertThatThrownBy(() -> engine.reconfigure(SpotFleetConfig.builder("renamed", "jenkins-test")
+                .launchTemplateId("lt-0123456789abcdef0").instanceTypes("m5.large").subnetIds(SUBNETS).build(),
+                new Ec2FleetApi(aws, clock))).isInstanceOf(IllegalArgumentException.class);
     }
 }
