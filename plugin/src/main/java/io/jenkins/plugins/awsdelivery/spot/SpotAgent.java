@@ -27,6 +27,8 @@ public final class SpotAgent extends AbstractCloudSlave {
     private final String market;
     private final String instanceType;
     private final String subnetId;
+    /** True once the instance got its inbound secret (saved with the node: once per instance, across restarts). */
+    private boolean secretIssued;
 
     SpotAgent(SpotCloud cloud, Agent agent, ComputerLauncher launcher) throws Descriptor.FormException, IOException {
         super(agent.instanceId(), cloud.getRemoteFs(), launcher);
@@ -70,6 +72,14 @@ public final class SpotAgent extends AbstractCloudSlave {
         return subnetId;
     }
 
+    boolean isSecretIssued() {
+        return secretIssued;
+    }
+
+    void markSecretIssued() {
+        secretIssued = true;
+    }
+
     /** The cloud, or null when it was removed from the configuration. */
     public SpotCloud getCloud() {
         Cloud c = Jenkins.get().getCloud(cloudName);
@@ -84,12 +94,15 @@ public final class SpotAgent extends AbstractCloudSlave {
     @Override
     protected void _terminate(TaskListener listener) {
         SpotCloud cloud = getCloud();
-        if (cloud == null) {
-            listener.getLogger().println("Cloud " + cloudName + " no longer exists; terminate instance " + instanceId
-                    + " in the EC2 console.");
+        SpotCloudRuntime runtime = cloud != null ? cloud.getRuntime() : SpotCloudRuntime.REGISTRY.find(cloudName);
+        if (runtime == null) {
+            String why = "cloud " + cloudName + " no longer exists";
+            listener.getLogger().println("Cannot terminate instance " + instanceId + ": " + why
+                    + ". Terminate it in the EC2 console.");
+            SpotTerminationMonitor.get().record(instanceId, why);
             return;
         }
-        cloud.getRuntime().terminate(instanceId);
+        runtime.terminate(instanceId);
     }
 
     @Extension

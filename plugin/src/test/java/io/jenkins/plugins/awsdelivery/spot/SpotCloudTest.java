@@ -261,7 +261,7 @@ class SpotCloudTest {
             SpotCloud c = (SpotCloud) j.jenkins.getCloud("linux-spot");
             assertThat(j.jenkins.getNode(ids[0])).isInstanceOf(SpotAgent.class);
 
-            c.getRuntime().maintain();
+            c.getRuntime().stepNow();
 
             assertThat(j.jenkins.getNode(ids[0])).as("adopted: its instance runs").isNotNull();
             assertThat(j.jenkins.getNode(ids[1])).as("its instance is gone").isNull();
