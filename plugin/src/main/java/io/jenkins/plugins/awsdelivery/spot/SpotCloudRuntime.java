@@ -123,6 +123,18 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
         }
     }
 
+    /** Jenkins stops: every runtime's thread and clients stop with it (instances keep running, adopted later). */
+    @hudson.init.Terminator
+    public static void stopAll() {
+        List<SpotCloudRuntime> all = new ArrayList<>(REGISTRY.retainOnly(Set.of()));
+        all.addAll(RETIRING);
+        all.forEach(SpotCloudRuntime::stop);
+    }
+
+    boolean isStopped() {
+        return worker.isShutdown();
+    }
+
     CloudIdentity identity() {
         return identity;
     }
@@ -308,6 +320,9 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
     }
 
     private void stop() {
+        if (worker.isShutdown()) {
+            return;
+        }
         RETIRING.remove(this);
         connection.close();
         worker.shutdown();
