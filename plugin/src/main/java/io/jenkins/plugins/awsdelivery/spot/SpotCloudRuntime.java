@@ -95,7 +95,9 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
     static SpotCloudRuntime of(SpotCloud cloud) {
         CloudIdentity id = cloud.identity(controllerId());
         SpotCloudRuntime r = REGISTRY.obtain(id, () -> new SpotCloudRuntime(cloud, id));
-        r.cloud = cloud;
+        if (r.cloud != cloud && Jenkins.get().getCloud(cloud.name) == cloud) {
+            r.cloud = cloud; // a saved configuration; a stale object still in some caller's hands changes nothing
+        }
         return r;
     }
 

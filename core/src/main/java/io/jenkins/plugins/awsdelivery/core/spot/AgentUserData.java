@@ -59,7 +59,8 @@ public final class AgentUserData {
                 + "    *) rm -f \"$SECRET_FILE\"; sleep 10 ;;\n"
                 + "  esac\n"
                 + "done\n"
-                + "test -s \"$SECRET_FILE\" && chmod 600 \"$SECRET_FILE\"\n"
+                + "test -s \"$SECRET_FILE\" || { echo \"No agent secret for $INSTANCE_ID after 15 minutes\" >&2;"
+                + " exit 1; }\n"
                 + "exec java " + (jvmOptions == null ? "" : jvmOptions.strip() + " ")
                 + "-jar agent.jar -url \"$JENKINS_URL\" -name \"$INSTANCE_ID\" -secret \"@$SECRET_FILE\" -webSocket"
                 + " -workDir \"$AGENT_DIR\"\n";
