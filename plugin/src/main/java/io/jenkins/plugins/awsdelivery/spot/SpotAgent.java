@@ -94,7 +94,7 @@ public final class SpotAgent extends AbstractCloudSlave {
     @Override
     protected void _terminate(TaskListener listener) {
         SpotCloud cloud = getCloud();
-        SpotCloudRuntime runtime = cloud != null ? cloud.getRuntime() : SpotCloudRuntime.REGISTRY.find(cloudName);
+        SpotCloudRuntime runtime = cloud != null ? cloud.getRuntime() : SpotCloudRuntime.forCloudName(cloudName);
         if (runtime == null) {
             String why = "cloud " + cloudName + " no longer exists";
             listener.getLogger().println("Cannot terminate instance " + instanceId + ": " + why

@@ -106,6 +106,16 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
         REGISTRY.retainOnly(new HashSet<>(cloudNames));
     }
 
+    /** The running runtime of a cloud name, or one still draining after its cloud was deleted; null if none. */
+    static SpotCloudRuntime forCloudName(String name) {
+        SpotCloudRuntime r = REGISTRY.find(name);
+        if (r != null) {
+            return r;
+        }
+        return RETIRING.stream().filter(x -> x.identity.name().equals(name) && !x.isStopped()).findFirst()
+                .orElse(null);
+    }
+
     static Set<SpotCloudRuntime> retiring() {
         return Set.copyOf(RETIRING);
     }

@@ -204,4 +204,37 @@ class SpotCloudLifecycleTest {
         assertThat(ec2.server().count("DescribeInstances")).as("no EC2 call for an unsigned request").isZero();
         assertThat(((SpotAgent) j.jenkins.getNode(id)).isSecretIssued()).isFalse();
     }
+
+    private void awaitTerminated(String instanceId) throws InterruptedException {
+        for (int i = 0; i < 100 && !"terminated".equals(ec2.instance(instanceId).stateName()); i++) {
+            Thread.sleep(50); // terminated on the cloud's own thread
+        }
+        assertThat(ec2.instance(instanceId).stateName()).isEqualTo("terminated");
+    }
+
+    @Test
+    void anAgentDeletedByAnAdministratorIsTerminatedOrShownAsLeftRunning(JenkinsRule j) throws Exception {
+        SpotCloud c = cloud(j, 3);
+        c.getRuntime().stepNow();
+        List<SpotAgent> agents = c.agents();
+        assertThat(agents).hasSize(3);
+
+        agents.get(0).terminate();
+        awaitTerminated(agents.get(0).getInstanceId());
+
+        // A deleted cloud's runtime, while it drains, still terminates what an administrator deletes.
+        j.jenkins.clouds.remove(c);
+        new SpotMaintenance().execute(TaskListener.NULL);
+        agents.get(1).terminate();
+        awaitTerminated(agents.get(1).getInstanceId());
+
+        // Once it has stopped, nobody can: administrators are told.
+        SpotCloudRuntime.stopAll();
+        agents.get(2).terminate();
+        SpotTerminationMonitor monitor = SpotTerminationMonitor.get();
+        assertThat(monitor.isActivated()).isTrue();
+        assertThat(monitor.getFailures()).anySatisfy(f -> assertThat(f).startsWith(agents.get(2).getInstanceId())
+                .contains("cloud linux-spot no longer exists"));
+        assertThat(ec2.instance(agents.get(2).getInstanceId()).stateName()).isNotEqualTo("terminated");
+    }
 }
