@@ -67,6 +67,7 @@ public final class FakeEc2 implements AutoCloseable {
         server.on("CreateFleet", this::createFleet);
         server.on("DescribeInstances", this::describeInstances);
         server.on("TerminateInstances", this::terminateInstances);
+        server.on("CreateTags", this::createTags);
         server.on("DescribeSpotPriceHistory", this::describeSpotPriceHistory);
     }
 
@@ -291,6 +292,26 @@ public final class FakeEc2 implements AutoCloseable {
         }
         return FakeResponse.xml("<DescribeInstancesResponse xmlns=\"" + NS + "\"><requestId>r-2</requestId>"
                 + "<reservationSet>" + items + "</reservationSet></DescribeInstancesResponse>");
+    }
+
+    private synchronized FakeResponse createTags(RecordedRequest r) {
+        Map<String, String> tags = new HashMap<>();
+        Map<String, String> f = r.form();
+        for (int n = 1; f.containsKey("Tag." + n + ".Key"); n++) {
+            tags.put(f.get("Tag." + n + ".Key"), f.getOrDefault("Tag." + n + ".Value", ""));
+        }
+        f.forEach((k, v) -> {
+            if (k.startsWith("ResourceId.")) {
+                FakeInstance i = instances.get(v);
+                if (i == null) {
+                    throw new FakeAwsServer.ErrorReply(new FakeAwsServer.FakeError(400,
+                            "InvalidInstanceID.NotFound", "The instance ID '" + v + "' does not exist"));
+                }
+                i.tags().putAll(tags);
+            }
+        });
+        return FakeResponse.xml("<CreateTagsResponse xmlns=\"" + NS + "\"><requestId>r-5</requestId><return>true"
+                + "</return></CreateTagsResponse>");
     }
 
     private synchronized FakeResponse terminateInstances(RecordedRequest r) {

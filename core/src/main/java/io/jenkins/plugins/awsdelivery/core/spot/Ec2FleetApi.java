@@ -206,6 +206,17 @@ public final class Ec2FleetApi implements FleetApi {
     }
 
     @Override
+    public void retag(Collection<String> instanceIds, String cloudName) {
+        List<String> ids = List.copyOf(instanceIds);
+        for (int from = 0; from < ids.size(); from += 1000) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 1000));
+            aws.call("ec2:CreateTags", () -> ec2().createTags(r -> r.resources(chunk).tags(
+                    software.amazon.awssdk.services.ec2.model.Tag.builder().key(SpotFleetConfig.TAG_CLOUD)
+                            .value(cloudName).build())));
+        }
+    }
+
+    @Override
     public List<SpotPrice> spotPrices(Collection<String> instanceTypes) {
         List<SpotPrice> prices = new ArrayList<>();
         aws.call("ec2:DescribeSpotPriceHistory", () -> {

@@ -52,6 +52,8 @@ public final class SpotEngine {
     private final PoolCooldowns cooldowns = new PoolCooldowns();
     private final FleetPlanner planner = new FleetPlanner();
     private FleetLauncher launcher;
+    /** Former names of the cloud whose instances it takes over at its next reconciliation. */
+    private final Set<String> formerNames = new java.util.LinkedHashSet<>();
     /** Why launching is held by the caller (Jenkins quieting down), or null. */
     private volatile String launchesHeld;
     private final SpotPriceCache spotPrices = new SpotPriceCache();
@@ -102,6 +104,17 @@ public final class SpotEngine {
         this.config = newConfig;
         this.api = newApi;
         this.launcher = new FleetLauncher(newConfig, newApi, cooldowns);
+    }
+
+    /**
+     * The cloud was renamed: at the next reconciliation (made due now) its instances still tagged with a former
+     * name are tagged with the current one and adopted, with their agents' state.
+     */
+    public synchronized void adoptFormerNames(Collection<String> names) {
+        names.stream().filter(n -> !n.equals(config.cloudName())).forEach(formerNames::add);
+        if (!formerNames.isEmpty()) {
+            nextReconcile = clock.instant();
+        }
     }
 
     /** Holds every launch (reason given) or lets them go again (null). Never waits for a step in progress. */
@@ -309,6 +322,12 @@ public final class SpotEngine {
     private void reconcile(Instant now, List<Agent> adopted, List<Agent> lost, List<String> messages) {
         List<FleetApi.ManagedInstance> listed = callApi("Ec2.DescribeInstances",
                 () -> api.describeManagedInstances(config.controllerId(), config.cloudName()), messages);
+        if (listed != null && !formerNames.isEmpty()) {
+            listed = new ArrayList<>(listed);
+            if (!takeOverFormerNames(listed, messages)) {
+                listed = null;
+            }
+        }
         if (listed == null) {
             nextReconcile = now.plus(jittered(RECONCILE_MIN)); // not every step while EC2 refuses
             return;
@@ -340,6 +359,31 @@ public final class SpotEngine {
         }
         reconcileInterval = changed ? RECONCILE_MIN : min(reconcileInterval.multipliedBy(2), RECONCILE_MAX);
         nextReconcile = now.plus(jittered(reconcileInterval));
+    }
+
+    /** Retags the instances of former names and adds them to the listing; false when EC2 refused. */
+    private boolean takeOverFormerNames(List<FleetApi.ManagedInstance> listed, List<String> messages) {
+        for (String former : List.copyOf(formerNames)) {
+            List<FleetApi.ManagedInstance> theirs = callApi("Ec2.DescribeInstances",
+                    () -> api.describeManagedInstances(config.controllerId(), former), messages);
+            if (theirs == null) {
+                return false;
+            }
+            List<String> ids = theirs.stream().map(FleetApi.ManagedInstance::instanceId).toList();
+            if (!ids.isEmpty() && callApi("Ec2.CreateTags", () -> {
+                api.retag(ids, config.cloudName());
+                return Boolean.TRUE;
+            }, messages) == null) {
+                return false;
+            }
+            listed.addAll(theirs);
+            formerNames.remove(former);
+            if (!ids.isEmpty()) {
+                messages.add("Took over " + ids.size() + " instance(s) of former cloud name " + former + ": "
+                        + String.join(", ", ids) + ".");
+            }
+        }
+        return true;
     }
 
     private void launch(FleetPlanner.Plan plan, Instant now, List<Agent> launched, List<String> messages) {

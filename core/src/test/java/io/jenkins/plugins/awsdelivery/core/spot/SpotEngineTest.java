@@ -530,4 +530,30 @@ class SpotEngineTest {
                 .launchTemplateId("lt-0123456789abcdef0").instanceTypes("m5.large").subnetIds(SUBNETS).build(),
                 new Ec2FleetApi(aws, clock))).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aRenamedCloudTakesOverTheInstancesOfItsFormerName() {
+        SpotEngine before = engine(config().build());
+        List<String> ids = before.step(Demand.of("linux", 4), List.of()).launched().stream()
+                .map(Agent::instanceId).toList();
+        String foreign = ec2.addInstance("m5.large", SUBNETS.get(0), "spot", Map.of(SpotFleetConfig.TAG_CLOUD,
+                "other-cloud", SpotFleetConfig.TAG_CONTROLLER, "jenkins-test"), clock.instant());
+        SpotFleetConfig renamed = SpotFleetConfig.builder("linux-spot-2", "jenkins-test")
+                .launchTemplateId("lt-0123456789abcdef0").instanceTypes(TYPES.toArray(String[]::new))
+                .subnetIds(SUBNETS).capacity(0, 10, 0).executorsPerAgent(2).labels(Set.of("linux")).build();
+        SpotEngine after = engine(renamed);
+
+        after.adoptFormerNames(List.of("linux-spot"));
+        EngineStep step = after.step(Demand.of("linux", 4), List.of());
+
+        assertThat(step.adopted()).extracting(Agent::instanceId).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(step.launched()).as("the queue is covered by the adopted agents").isEmpty();
+        assertThat(step.messages()).anySatisfy(m -> assertThat(m).contains("former cloud name linux-spot"));
+        ids.forEach(id -> assertThat(ec2.instance(id).tags()).containsEntry(SpotFleetConfig.TAG_CLOUD,
+                "linux-spot-2"));
+        assertThat(ec2.instance(foreign).tags()).containsEntry(SpotFleetConfig.TAG_CLOUD, "other-cloud");
+        assertThat(ec2.server().requests("CreateTags")).hasSize(1);
+        after.step(Demand.of("linux", 4), List.of());
+        assertThat(ec2.server().requests("CreateTags")).as("once").hasSize(1);
+    }
 }
