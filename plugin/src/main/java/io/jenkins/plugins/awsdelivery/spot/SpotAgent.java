@@ -22,7 +22,7 @@ public final class SpotAgent extends AbstractCloudSlave {
 
     private static final long serialVersionUID = 1L;
 
-    private final String cloudName;
+    private String cloudName;
     private final String instanceId;
     private final String market;
     private final String instanceType;
@@ -70,6 +70,12 @@ public final class SpotAgent extends AbstractCloudSlave {
 
     public String getSubnetId() {
         return subnetId;
+    }
+
+    /** The cloud was renamed and took this agent's instance over. */
+    void moveTo(String newCloudName) {
+        setNodeDescription(getNodeDescription().replace("(cloud " + cloudName + ")", "(cloud " + newCloudName + ")"));
+        cloudName = newCloudName;
     }
 
     boolean isSecretIssued() {

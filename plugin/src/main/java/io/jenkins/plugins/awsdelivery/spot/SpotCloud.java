@@ -74,6 +74,8 @@ public final class SpotCloud extends Cloud {
     private int sshPort = 22;
     private String keyName;
     private String identityCertificates;
+    /** Names this cloud had before it was renamed: its instances still tagged with them are taken over. */
+    private ArrayList<String> formerNames;
 
     @DataBoundConstructor
     public SpotCloud(String name) {
@@ -158,6 +160,24 @@ public final class SpotCloud extends Cloud {
     @Override
     public Collection<NodeProvisioner.PlannedNode> provision(CloudState state, int excessWorkload) {
         return SpotCloudRuntime.of(this).provision(excessWorkload);
+    }
+
+    /** A rename on the configuration page keeps the former name, so the cloud takes over its instances. */
+    @Override
+    public Cloud reconfigure(@NonNull org.kohsuke.stapler.StaplerRequest2 req, net.sf.json.JSONObject form)
+            throws Descriptor.FormException {
+        Cloud result = super.reconfigure(req, form);
+        if (result instanceof SpotCloud renamed && !renamed.name.equals(name)) {
+            renamed.formerNames = new ArrayList<>(formerNames());
+            renamed.formerNames.remove(renamed.name);
+            renamed.formerNames.add(name);
+        }
+        return result;
+    }
+
+    /** Former names of this cloud (empty unless renamed). */
+    List<String> formerNames() {
+        return formerNames == null ? List.of() : formerNames;
     }
 
     /** What makes this the same cloud across saves (see {@link CloudIdentity}). */

@@ -116,6 +116,14 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
                 .orElse(null);
     }
 
+    /** Stops the runtime of a cloud's former name, if one runs, without draining its agents. */
+    static void handOver(String formerName) {
+        SpotCloudRuntime old = forCloudName(formerName);
+        if (old != null) {
+            old.stop();
+        }
+    }
+
     static Set<SpotCloudRuntime> retiring() {
         return Set.copyOf(RETIRING);
     }
@@ -158,6 +166,9 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
     @Override
     public void retire() {
         retired = true;
+        if (isStopped()) {
+            return; // handed over to a renamed cloud
+        }
         SpotEngine e = engine;
         if (e != null) {
             e.holdLaunches("cloud " + identity.name() + " was deleted or its identity changed");
@@ -277,6 +288,7 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
                 if (engine == null) {
                     engine = new SpotEngine(c.toConfig(controllerId()), connection.api(), clock, new Random(),
                             new OnDemandPrices(Map.of()));
+                    takeOverFormerNames(c, engine);
                 } else if (rebuilt || c != configuredFrom) {
                     engine.reconfigure(c.toConfig(controllerId()), connection.api());
                     remember(rebuilt ? "AWS settings changed: new clients" : "Configuration saved: engine kept");
@@ -295,6 +307,21 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
             }
         }
         return engine;
+    }
+
+    /**
+     * A renamed cloud: the runtime of its former name stops without draining (its agents are taken over, not
+     * terminated), and the engine retags and adopts their instances at its first reconciliation.
+     */
+    private void takeOverFormerNames(SpotCloud c, SpotEngine e) {
+        for (String former : c.formerNames()) {
+            SpotCloudRuntime old = forCloudName(former);
+            if (old != null && old != this) {
+                old.stop();
+            }
+            remember("Taking over the agents of former cloud name " + former);
+        }
+        e.adoptFormerNames(c.formerNames());
     }
 
     /** One round on the runtime's thread: notices, one engine step mirrored into Jenkins, planned nodes. */

@@ -33,6 +33,8 @@ public final class SpotMaintenance extends AsyncPeriodicWork {
         for (Cloud c : Jenkins.get().clouds) {
             if (c instanceof SpotCloud spot) {
                 names.add(spot.name);
+                // A renamed cloud takes its former name's agents over: that runtime stops, it does not drain.
+                spot.formerNames().forEach(SpotCloudRuntime::handOver);
                 try {
                     spot.getRuntime().kick();
                 } catch (RuntimeException e) {

@@ -34,8 +34,20 @@ final class SpotNodes {
         List<Agent> added = new ArrayList<>(step.launched());
         added.addAll(step.adopted());
         for (Agent a : added) {
-            if (Jenkins.get().getNode(a.instanceId()) != null) {
-                continue; // an agent kept across a restart, now known to the engine again
+            Node existing = Jenkins.get().getNode(a.instanceId());
+            if (existing instanceof SpotAgent moved && !moved.getCloudName().equals(cloud.name)
+                    && cloud.formerNames().contains(moved.getCloudName())) {
+                try {
+                    String from = moved.getCloudName();
+                    moved.moveTo(cloud.name);
+                    Jenkins.get().updateNode(moved);
+                    log.accept("Agent " + a.instanceId() + " moved from cloud " + from + " to " + cloud.name);
+                } catch (IOException e) {
+                    log.accept("Could not move agent " + a.instanceId() + " to cloud " + cloud.name + ": " + e);
+                }
+            }
+            if (existing != null) {
+                continue; // an agent kept across a restart, or renamed with its cloud, known to the engine again
             }
             try {
                 SpotAgent node = new SpotAgent(cloud, a, launcher(cloud, engine, a));

@@ -237,4 +237,32 @@ class SpotCloudLifecycleTest {
                 .contains("cloud linux-spot no longer exists"));
         assertThat(ec2.instance(agents.get(2).getInstanceId()).stateName()).isNotEqualTo("terminated");
     }
+
+    @Test
+    void aRenamedCloudTakesOverItsAgentsAndInstances(JenkinsRule j) throws Exception {
+        SpotCloud c = cloud(j, 2);
+        c.getRuntime().stepNow();
+        List<String> ids = c.agents().stream().map(SpotAgent::getInstanceId).toList();
+        assertThat(ids).hasSize(2);
+
+        JenkinsRule.WebClient wc = j.createWebClient().withThrowExceptionOnFailingStatusCode(false);
+        HtmlForm form = wc.goTo("manage/cloud/linux-spot/configure").getFormByName("config");
+        form.getInputByName("_.name").setValue("linux-spot-2");
+        j.submit(form);
+        SpotCloud renamed = (SpotCloud) j.jenkins.getCloud("linux-spot-2");
+        assertThat(renamed.formerNames()).containsExactly("linux-spot");
+
+        new SpotMaintenance().execute(TaskListener.NULL);
+        renamed.getRuntime().stepNow();
+
+        for (String id : ids) {
+            assertThat(((SpotAgent) j.jenkins.getNode(id)).getCloudName()).isEqualTo("linux-spot-2");
+            assertThat(ec2.instance(id).tags()).containsEntry("aws-delivery-stages:cloud", "linux-spot-2");
+            assertThat(ec2.instance(id).stateName()).isNotEqualTo("terminated");
+        }
+        assertThat(renamed.agents()).hasSize(2);
+        assertThat(ec2.server().requests("CreateFleet")).as("the minimum of 2 is met by the adopted agents")
+                .hasSize(1);
+        assertThat(SpotCloudRuntime.REGISTRY.find("linux-spot")).isNull();
+    }
 }
