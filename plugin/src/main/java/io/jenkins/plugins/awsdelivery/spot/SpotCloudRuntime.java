@@ -70,6 +70,7 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
     private Instant problemAt = Instant.MIN;
     private volatile boolean retired;
     private volatile int knownAgents;
+    private volatile SpotMetrics metrics;
     private final AgentSecretIssuer issuer = AgentSecretIssuer.withBundledCertificates();
     private String trustedExtra = "";
     /** The cloud object the engine's configuration came from: a save brings a new one. */
@@ -184,10 +185,9 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
         return problem;
     }
 
-    /** Never waits for a step in progress: the status page reads the last published figures. */
+    /** Never waits for a step in progress: the status page reads the figures published after the last change. */
     public SpotMetrics getMetrics() {
-        SpotEngine e = engine;
-        return e == null ? null : e.metrics();
+        return metrics;
     }
 
     public synchronized List<String> getRecentMessages() {
@@ -265,6 +265,7 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
         SpotEngine e = engine;
         if (e != null && !notices.isEmpty()) {
             interruptions.apply(e.onNotices(notices));
+            metrics = e.metrics();
         }
     }
 
@@ -345,6 +346,7 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
         Demand demand = held != null ? Demand.none() : Demand.of("", queued(c));
         nodes.mirror(c, e, e.step(demand, reports(c, e)), pending);
         knownAgents = e.agents().size();
+        metrics = e.metrics();
         if (held != null) {
             pending.drain().forEach(f -> f.cancel(false));
         }
@@ -394,6 +396,7 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
         List<String> problems = new ArrayList<>();
         try {
             interruptions.apply(e.pollNotices(queue, problems));
+            metrics = e.metrics();
         } catch (StageException ex) {
             remember("Reading interruption notices from " + queue.queueUrl() + " failed: " + ex.describe());
         }
