@@ -2,9 +2,6 @@ package io.jenkins.plugins.awsdelivery.spot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.cloudbees.jenkins.plugins.awscredentials.AWSCredentialsImpl;
-import com.cloudbees.plugins.credentials.CredentialsScope;
-import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import hudson.model.FreeStyleProject;
 import hudson.model.Label;
 import hudson.model.TaskListener;
@@ -18,7 +15,6 @@ import io.jenkins.plugins.awsdelivery.core.spot.SpotMetrics;
 import io.jenkins.plugins.awsdelivery.testing.FakeEc2;
 import io.jenkins.plugins.awsdelivery.testing.TestClock;
 import java.net.URL;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,24 +55,7 @@ class SpotCloudLifecycleTest {
     }
 
     private SpotCloud cloud(JenkinsRule j, int min) throws Exception {
-        SystemCredentialsProvider.getInstance().getCredentials().add(new AWSCredentialsImpl(CredentialsScope.GLOBAL,
-                "aws", "AKIASPOTCLOUDTEST", "spot-cloud-secret", "test"));
-        SystemCredentialsProvider.getInstance().save();
-        AwsDeliveryStagesConfiguration.get().setEndpointOverride(ec2.server().endpoint().toString());
-        SpotCloud c = new SpotCloud("linux-spot");
-        c.setRegion(FakeEc2.REGION);
-        c.setCredentialsId("aws");
-        c.setLaunchTemplate("lt-0123456789abcdef0");
-        c.setInstanceTypes("m5.large m5a.large m6i.large c5.large c6i.large r5.large");
-        c.setSubnetIds("subnet-0aaaaaaaaaaaaaaa1 subnet-0bbbbbbbbbbbbbbb2");
-        c.setLabelString("spot");
-        c.setNumExecutors(1);
-        c.setMinAgents(min);
-        c.setMaxAgents(4);
-        c.setRemoteFs(Files.createTempDirectory("spot-agent").toString());
-        j.jenkins.clouds.add(c);
-        j.jenkins.save();
-        return c;
+        return SpotTestClouds.add(j, ec2, min);
     }
 
     @Test

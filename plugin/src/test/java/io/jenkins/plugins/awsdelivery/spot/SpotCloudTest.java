@@ -3,9 +3,6 @@ package io.jenkins.plugins.awsdelivery.spot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.cloudbees.jenkins.plugins.awscredentials.AWSCredentialsImpl;
-import com.cloudbees.plugins.credentials.CredentialsScope;
-import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import hudson.model.Computer;
 import hudson.model.FreeStyleBuild;
 import hudson.model.FreeStyleProject;
@@ -15,7 +12,6 @@ import hudson.model.User;
 import hudson.security.ACL;
 import hudson.security.ACLContext;
 import hudson.util.FormValidation;
-import io.jenkins.plugins.awsdelivery.config.AwsDeliveryStagesConfiguration;
 import io.jenkins.plugins.awsdelivery.core.spot.InterruptionNotice;
 import io.jenkins.plugins.awsdelivery.core.spot.NoticeKind;
 import io.jenkins.plugins.awsdelivery.testing.FakeEc2;
@@ -52,8 +48,7 @@ import org.jvnet.hudson.test.junit.jupiter.JenkinsSessionExtension;
  */
 class SpotCloudTest {
 
-    private static final List<String> SUBNETS = List.of("subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2",
-            "subnet-0ccccccccccccccc3");
+    private static final List<String> SUBNETS = SpotTestClouds.SUBNETS;
 
     @RegisterExtension
     private final JenkinsSessionExtension sessions = new JenkinsSessionExtension();
@@ -78,25 +73,7 @@ class SpotCloudTest {
     }
 
     private SpotCloud cloud(JenkinsRule j, int min) throws Exception {
-        SystemCredentialsProvider.getInstance().getCredentials().add(new AWSCredentialsImpl(CredentialsScope.GLOBAL,
-                "aws", "AKIASPOTCLOUDTEST", "spot-cloud-secret", "test"));
-        SystemCredentialsProvider.getInstance().save();
-        AwsDeliveryStagesConfiguration global = AwsDeliveryStagesConfiguration.get();
-        global.setEndpointOverride(ec2.server().endpoint().toString());
-        SpotCloud c = new SpotCloud("linux-spot");
-        c.setRegion(FakeEc2.REGION);
-        c.setCredentialsId("aws");
-        c.setLaunchTemplate("lt-0123456789abcdef0");
-        c.setInstanceTypes("m5.large m5a.large m6i.large c5.large c6i.large r5.large");
-        c.setSubnetIds(String.join("\n", SUBNETS));
-        c.setLabelString("spot");
-        c.setNumExecutors(1);
-        c.setMinAgents(min);
-        c.setMaxAgents(4);
-        c.setRemoteFs(Files.createTempDirectory("spot-agent").toString());
-        j.jenkins.clouds.add(c);
-        j.jenkins.save();
-        return c;
+        return SpotTestClouds.add(j, ec2, min);
     }
 
     private static List<SpotAgent> agents(SpotCloud c) {
