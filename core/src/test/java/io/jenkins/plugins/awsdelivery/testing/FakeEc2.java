@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
 public final class FakeEc2 implements AutoCloseable {
 
     public static final String REGION = "eu-west-1";
+    /** The account that owns every instance of the fake. */
+    public static final String ACCOUNT = "123456789012";
     private static final String NS = "http://ec2.amazonaws.com/doc/2016-11-15/";
     private static final Pattern OVERRIDE = Pattern.compile(
             "LaunchTemplateConfigs\\.1\\.Overrides\\.(\\d+)\\.(InstanceType|SubnetId|WeightedCapacity)");
@@ -75,6 +77,7 @@ public final class FakeEc2 implements AutoCloseable {
         server.on("CreateFleet", this::createFleet);
         server.on("DescribeInstances", this::describeInstances);
         server.on("TerminateInstances", this::terminateInstances);
+        server.on("CreateTags", this::createTags);
         server.on("DescribeSpotPriceHistory", this::describeSpotPriceHistory);
         server.on("DescribeSubnets", this::describeSubnets);
         server.on("DescribeInstanceTypes", this::describeInstanceTypes);
@@ -437,7 +440,8 @@ public final class FakeEc2 implements AutoCloseable {
             StringBuilder tagXml = new StringBuilder();
             i.tags().forEach((k, v) -> tagXml.append("<item><key>").append(FakeAwsServer.xml(k)).append("</key><value>")
                     .append(FakeAwsServer.xml(v)).append("</value></item>"));
-            items.append("<item><reservationId>r-").append(i.id()).append("</reservationId><instancesSet><item>")
+            items.append("<item><reservationId>r-").append(i.id()).append("</reservationId><ownerId>").append(ACCOUNT)
+                    .append("</ownerId><instancesSet><item>")
                     .append("<instanceId>").append(i.id()).append("</instanceId><instanceType>").append(i.type())
                     .append("</instanceType><subnetId>").append(i.subnet()).append("</subnetId>")
                     .append("<privateIpAddress>").append(privateIp(i.id())).append("</privateIpAddress>")
@@ -448,6 +452,26 @@ public final class FakeEc2 implements AutoCloseable {
         }
         return FakeResponse.xml("<DescribeInstancesResponse xmlns=\"" + NS + "\"><requestId>r-2</requestId>"
                 + "<reservationSet>" + items + "</reservationSet></DescribeInstancesResponse>");
+    }
+
+    private synchronized FakeResponse createTags(RecordedRequest r) {
+        Map<String, String> tags = new HashMap<>();
+        Map<String, String> f = r.form();
+        for (int n = 1; f.containsKey("Tag." + n + ".Key"); n++) {
+            tags.put(f.get("Tag." + n + ".Key"), f.getOrDefault("Tag." + n + ".Value", ""));
+        }
+        f.forEach((k, v) -> {
+            if (k.startsWith("ResourceId.")) {
+                FakeInstance i = instances.get(v);
+                if (i == null) {
+                    throw new FakeAwsServer.ErrorReply(new FakeAwsServer.FakeError(400,
+                            "InvalidInstanceID.NotFound", "The instance ID '" + v + "' does not exist"));
+                }
+                i.tags().putAll(tags);
+            }
+        });
+        return FakeResponse.xml("<CreateTagsResponse xmlns=\"" + NS + "\"><requestId>r-5</requestId><return>true"
+                + "</return></CreateTagsResponse>");
     }
 
     private synchronized FakeResponse terminateInstances(RecordedRequest r) {

@@ -22,11 +22,13 @@ public final class SpotAgent extends AbstractCloudSlave {
 
     private static final long serialVersionUID = 1L;
 
-    private final String cloudName;
+    private String cloudName;
     private final String instanceId;
     private final String market;
     private final String instanceType;
     private final String subnetId;
+    /** True once the instance got its inbound secret (saved with the node: once per instance, across restarts). */
+    private boolean secretIssued;
 
     SpotAgent(SpotCloud cloud, Agent agent, ComputerLauncher launcher) throws Descriptor.FormException, IOException {
         super(agent.instanceId(), cloud.getRemoteFs(), launcher);
@@ -70,6 +72,20 @@ public final class SpotAgent extends AbstractCloudSlave {
         return subnetId;
     }
 
+    /** The cloud was renamed and took this agent's instance over. */
+    void moveTo(String newCloudName) {
+        setNodeDescription(getNodeDescription().replace("(cloud " + cloudName + ")", "(cloud " + newCloudName + ")"));
+        cloudName = newCloudName;
+    }
+
+    boolean isSecretIssued() {
+        return secretIssued;
+    }
+
+    void markSecretIssued() {
+        secretIssued = true;
+    }
+
     /** The cloud, or null when it was removed from the configuration. */
     public SpotCloud getCloud() {
         Cloud c = Jenkins.get().getCloud(cloudName);
@@ -84,12 +100,15 @@ public final class SpotAgent extends AbstractCloudSlave {
     @Override
     protected void _terminate(TaskListener listener) {
         SpotCloud cloud = getCloud();
-        if (cloud == null) {
-            listener.getLogger().println("Cloud " + cloudName + " no longer exists; terminate instance " + instanceId
-                    + " in the EC2 console.");
+        SpotCloudRuntime runtime = cloud != null ? cloud.getRuntime() : SpotCloudRuntime.forCloudName(cloudName);
+        if (runtime == null) {
+            String why = "cloud " + cloudName + " no longer exists";
+            listener.getLogger().println("Cannot terminate instance " + instanceId + ": " + why
+                    + ". Terminate it in the EC2 console.");
+            SpotTerminationMonitor.get().record(instanceId, why);
             return;
         }
-        cloud.getRuntime().terminate(instanceId);
+        runtime.terminate(instanceId);
     }
 
     @Extension

@@ -4,27 +4,34 @@ import hudson.Extension;
 import hudson.model.UnprotectedRootAction;
 import hudson.security.csrf.CrumbExclusion;
 import hudson.slaves.Cloud;
+import io.jenkins.plugins.awsdelivery.core.spot.AgentSecretIssuer;
 import io.jenkins.plugins.awsdelivery.core.spot.AgentUserData;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import jenkins.model.Jenkins;
 import org.kohsuke.stapler.HttpResponse;
-import org.kohsuke.stapler.HttpResponses;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.StaplerRequest2;
+import org.kohsuke.stapler.StaplerResponse2;
 import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code POST /aws-spot-agent/secret}: where a freshly booted Spot instance gets its inbound agent secret, once.
  * It has no Jenkins user, so the endpoint is unprotected and outside CSRF protection; core's
- * {@code AgentBootstrap} decides, from EC2's own answer about the instance and the request's source address.
+ * {@code AgentSecretIssuer} decides from the instance identity document EC2 signed for the instance. The source
+ * address (which forwarded headers set) only feeds a rate limit. Every refusal, an unknown cloud included, is the
+ * same 403.
  */
 @Extension
 public final class SpotAgentBootstrap implements UnprotectedRootAction {
 
+    private static final Logger LOGGER = Logger.getLogger(SpotAgentBootstrap.class.getName());
     static final String URL = "aws-spot-agent";
 
     @Override
@@ -43,13 +50,33 @@ public final class SpotAgentBootstrap implements UnprotectedRootAction {
     }
 
     @POST
-    public HttpResponse doSecret(StaplerRequest2 req, @QueryParameter String cloud,
-                                 @QueryParameter String instanceId) {
+    public HttpResponse doSecret(StaplerRequest2 req, @QueryParameter String cloud, @QueryParameter String document,
+                                 @QueryParameter String pkcs7, @QueryParameter String rsa2048) {
         Cloud c = cloud == null ? null : Jenkins.get().getCloud(cloud);
-        if (!(c instanceof SpotCloud spot)) {
-            return HttpResponses.errorWithoutStack(404, "No Spot cloud named " + cloud);
+        AgentSecretIssuer.Answer answer;
+        if (c instanceof SpotCloud spot) {
+            answer = spot.getRuntime().agentSecret(new AgentSecretIssuer.SecretRequest(req.getRemoteAddr(), document,
+                    pkcs7, rsa2048));
+        } else {
+            LOGGER.log(Level.FINE, "Refused an agent secret: no Spot cloud named {0}", cloud);
+            answer = new AgentSecretIssuer.Answer.Refused(AgentSecretIssuer.Refusal.NOT_LAUNCHING, "no such cloud");
         }
-        return spot.getRuntime().agentSecret(instanceId, req.getRemoteAddr());
+        return plain(answer.status(), answer.body());
+    }
+
+    private static HttpResponse plain(int status, String body) {
+        return new HttpResponse() {
+            @Override
+            public void generateResponse(StaplerRequest2 req, StaplerResponse2 rsp, Object node) throws IOException {
+                rsp.setStatus(status);
+                rsp.setContentType("text/plain;charset=UTF-8");
+                rsp.setHeader("Cache-Control", "no-store");
+                if (status == 503) {
+                    rsp.setHeader("Retry-After", "10");
+                }
+                rsp.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+            }
+        };
     }
 
     /** Instances post without a crumb. */

@@ -15,6 +15,8 @@ import io.jenkins.plugins.awsdelivery.config.AwsDeliveryStagesConfiguration;
 import io.jenkins.plugins.awsdelivery.core.StageException;
 import io.jenkins.plugins.awsdelivery.core.spot.AgentUserData;
 import io.jenkins.plugins.awsdelivery.core.spot.AllocationStrategy;
+import io.jenkins.plugins.awsdelivery.core.spot.CloudIdentity;
+import io.jenkins.plugins.awsdelivery.core.spot.IdentityCertificates;
 import io.jenkins.plugins.awsdelivery.core.spot.InstanceTypeWeight;
 import io.jenkins.plugins.awsdelivery.core.spot.SpotFleetConfig;
 import io.jenkins.plugins.awsdelivery.core.spot.SqsInterruptionSource;
@@ -71,6 +73,9 @@ public final class SpotCloud extends Cloud {
     private String sshCredentialsId;
     private int sshPort = 22;
     private String keyName;
+    private String identityCertificates;
+    /** Names this cloud had before it was renamed: its instances still tagged with them are taken over. */
+    private ArrayList<String> formerNames;
 
     @DataBoundConstructor
     public SpotCloud(String name) {
@@ -149,12 +154,47 @@ public final class SpotCloud extends Cloud {
     }
 
     /**
-     * Hands the engine the queue for this cloud's labels (the engine counts what is already launching, so the
-     * excess workload Jenkins computed is not needed) and returns the agents it launched as planned nodes.
+     * Records the demand and returns planned nodes at once; the cloud's own thread launches the instances and
+     * completes them. Jenkins calls this under its provisioner's lock, so nothing here calls EC2 or waits.
      */
     @Override
     public Collection<NodeProvisioner.PlannedNode> provision(CloudState state, int excessWorkload) {
-        return SpotCloudRuntime.of(this).provisionNow();
+        return SpotCloudRuntime.of(this).provision(excessWorkload);
+    }
+
+    /** A rename on the configuration page keeps the former name, so the cloud takes over its instances. */
+    @Override
+    public Cloud reconfigure(@NonNull org.kohsuke.stapler.StaplerRequest2 req, net.sf.json.JSONObject form)
+            throws Descriptor.FormException {
+        Cloud result = super.reconfigure(req, form);
+        if (result instanceof SpotCloud renamed && !renamed.name.equals(name)) {
+            renamed.formerNames = new ArrayList<>(formerNames());
+            renamed.formerNames.remove(renamed.name);
+            renamed.formerNames.add(name);
+        }
+        return result;
+    }
+
+    /** Former names of this cloud (empty unless renamed). */
+    List<String> formerNames() {
+        return formerNames == null ? List.of() : formerNames;
+    }
+
+    /** What makes this the same cloud across saves (see {@link CloudIdentity}). */
+    CloudIdentity identity(String controllerId) {
+        return new CloudIdentity(name, controllerId, region == null ? "" : region,
+                (credentialsId == null ? "" : credentialsId) + "|" + (roleArn == null ? "" : roleArn) + "|"
+                        + (externalId == null ? "" : externalId));
+    }
+
+    /** PEM certificates trusted to sign instance identity documents besides AWS's bundled ones. */
+    public String getIdentityCertificates() {
+        return identityCertificates;
+    }
+
+    @DataBoundSetter
+    public void setIdentityCertificates(String identityCertificates) {
+        this.identityCertificates = Util.fixEmptyAndTrim(identityCertificates);
     }
 
     public SpotCloudRuntime getRuntime() {
@@ -602,6 +642,17 @@ public final class SpotCloud extends Cloud {
             try {
                 SqsInterruptionSource.checkQueueUrl(value.trim());
                 return FormValidation.ok();
+            } catch (StageException e) {
+                return FormValidation.error(e.describe());
+            }
+        }
+
+        @POST
+        public FormValidation doCheckIdentityCertificates(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            try {
+                int n = IdentityCertificates.parse(value, "Extra identity certificates").size();
+                return n == 0 ? FormValidation.ok() : FormValidation.ok(n + " certificate(s) added to AWS's");
             } catch (StageException e) {
                 return FormValidation.error(e.describe());
             }

@@ -5,122 +5,137 @@ import hudson.model.Computer;
 import hudson.model.Executor;
 import hudson.model.Node;
 import hudson.model.Queue;
-import hudson.remoting.VirtualChannel;
 import hudson.slaves.Cloud;
-import io.jenkins.plugins.awsdelivery.aws.AwsCredentialsLookup;
-import io.jenkins.plugins.awsdelivery.config.AwsDeliveryStagesConfiguration;
+import hudson.slaves.NodeProvisioner;
 import io.jenkins.plugins.awsdelivery.core.StageException;
-import io.jenkins.plugins.awsdelivery.core.aws.AssumeRole;
 import io.jenkins.plugins.awsdelivery.core.aws.AwsClientFactory;
-import io.jenkins.plugins.awsdelivery.core.aws.AwsSettings;
-import io.jenkins.plugins.awsdelivery.core.spot.Agent;
-import io.jenkins.plugins.awsdelivery.core.spot.AgentBootstrap;
 import io.jenkins.plugins.awsdelivery.core.spot.AgentReport;
+import io.jenkins.plugins.awsdelivery.core.spot.AgentSecretIssuer;
+import io.jenkins.plugins.awsdelivery.core.spot.AgentState;
+import io.jenkins.plugins.awsdelivery.core.spot.CloudIdentity;
 import io.jenkins.plugins.awsdelivery.core.spot.Demand;
 import io.jenkins.plugins.awsdelivery.core.spot.Ec2FleetApi;
-import io.jenkins.plugins.awsdelivery.core.spot.EngineStep;
-import io.jenkins.plugins.awsdelivery.core.spot.FleetApi;
-import io.jenkins.plugins.awsdelivery.core.spot.Interruption;
-import io.jenkins.plugins.awsdelivery.core.spot.InterruptionNotice;
-import io.jenkins.plugins.awsdelivery.core.spot.NoticeKind;
+import io.jenkins.plugins.awsdelivery.core.spot.IdentityCertificates;
 import io.jenkins.plugins.awsdelivery.core.spot.OnDemandPrices;
+import io.jenkins.plugins.awsdelivery.core.spot.PendingDemand;
+import io.jenkins.plugins.awsdelivery.core.spot.RuntimeRegistry;
 import io.jenkins.plugins.awsdelivery.core.spot.SpotCheckResult;
 import io.jenkins.plugins.awsdelivery.core.spot.SpotEngine;
-import io.jenkins.plugins.awsdelivery.core.spot.SpotFleetConfig;
 import io.jenkins.plugins.awsdelivery.core.spot.SpotMetrics;
 import io.jenkins.plugins.awsdelivery.core.spot.SqsInterruptionSource;
-import java.io.IOException;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Future;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jenkins.model.Jenkins;
-import org.kohsuke.stapler.HttpResponse;
-import org.kohsuke.stapler.HttpResponses;
 
 /**
- * The live side of one {@link SpotCloud}: its AWS clients and engine, built from the cloud's configuration and
- * rebuilt when the configuration is saved (Jenkins replaces the cloud object). Runs engine steps and mirrors them
- * into Jenkins: adds and removes {@link SpotAgent} nodes, takes agents under notice offline with the reason, and
- * removes an interrupted agent whose builds cannot finish in time, so that {@code retry(conditions: [agent()])}
- * reruns them on a replacement.
+ * The live side of one Spot cloud identity (name, controller, Region, credentials): its AWS connection, engine,
+ * planned nodes and secret issuer. Saving the cloud with the same identity hands this runtime the new cloud object
+ * and everything goes on; another identity, or a deleted cloud, retires it: it launches nothing more, drains its
+ * agents and stops. Every EC2 call runs on the runtime's own thread ({@link #kick}): Jenkins' provisioner, queue
+ * and request threads only record demand or read published state.
  */
-public final class SpotCloudRuntime {
+public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
 
     private static final Logger LOGGER = Logger.getLogger(SpotCloudRuntime.class.getName());
-    private static final Map<String, SpotCloudRuntime> RUNTIMES = new ConcurrentHashMap<>();
-    /** Builds that would end within this margin of the interruption are not trusted to finish. */
-    private static final long FINISH_MARGIN_MS = 15_000;
+    static final RuntimeRegistry<SpotCloudRuntime> REGISTRY = new RuntimeRegistry<>();
+    /** Retired runtimes still draining their agents. */
+    private static final Set<SpotCloudRuntime> RETIRING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** A planned node the engine did not fill by then fails, and Jenkins plans again. */
+    static final Duration PLANNED_PATIENCE = Duration.ofMinutes(3);
 
     /** Replaced by tests to move time forward. */
     static volatile Clock clock = Clock.systemUTC();
 
-    private final SpotCloud cloud;
-    private AwsClientFactory aws;
-    private Ec2FleetApi api;
+    private final CloudIdentity identity;
+    private volatile SpotCloud cloud;
+    private final SpotConnection connection = new SpotConnection();
     private volatile SpotEngine engine;
-    private SqsInterruptionSource queue;
     private volatile String problem;
     private Instant problemAt = Instant.MIN;
-    private final AgentBootstrap bootstrap = new AgentBootstrap();
+    private volatile boolean retired;
+    private volatile int knownAgents;
+    private volatile SpotMetrics metrics;
+    private final AgentSecretIssuer issuer = AgentSecretIssuer.withBundledCertificates();
+    private String trustedExtra = "";
+    /** The cloud object the engine's configuration came from: a save brings a new one. */
+    private SpotCloud configuredFrom;
+    private final PendingDemand<CompletableFuture<Node>> pending = new PendingDemand<>(PLANNED_PATIENCE);
     private final Deque<String> log = new ArrayDeque<>();
-    private final Map<String, Future<InterruptionNotice>> probes = new HashMap<>();
+    private final SpotNodes nodes = new SpotNodes(this::remember);
+    private final SpotInterruptions interruptions = new SpotInterruptions(this::remember, nodes);
+    private final ExecutorService worker;
+    private final AtomicBoolean kicked = new AtomicBoolean();
 
-    private SpotCloudRuntime(SpotCloud cloud) {
+    private SpotCloudRuntime(SpotCloud cloud, CloudIdentity identity) {
         this.cloud = cloud;
+        this.identity = identity;
+        this.worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "Spot cloud " + identity.name());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
-    /** The runtime of this cloud object; a saved configuration (a new object) gets a new runtime. */
+    /** The runtime of this cloud's identity; a saved cloud with the same identity gets the running one. */
     static SpotCloudRuntime of(SpotCloud cloud) {
-        return RUNTIMES.compute(cloud.name, (k, existing) -> {
-            if (existing != null && existing.cloud == cloud) {
-                return existing;
-            }
-            if (existing != null) {
-                existing.close();
-            }
-            return new SpotCloudRuntime(cloud);
-        });
+        CloudIdentity id = cloud.identity(controllerId());
+        SpotCloudRuntime r = REGISTRY.obtain(id, () -> new SpotCloudRuntime(cloud, id));
+        if (r.cloud != cloud && Jenkins.get().getCloud(cloud.name) == cloud) {
+            r.cloud = cloud; // a saved configuration; a stale object still in some caller's hands changes nothing
+        }
+        return r;
+    }
+
+    /** Stops the runtimes of clouds no longer configured (they drain first). */
+    static void retainOnly(Collection<String> cloudNames) {
+        REGISTRY.retainOnly(new HashSet<>(cloudNames));
+    }
+
+    /** The running runtime of a cloud name, or one still draining after its cloud was deleted; null if none. */
+    static SpotCloudRuntime forCloudName(String name) {
+        SpotCloudRuntime r = REGISTRY.find(name);
+        if (r != null) {
+            return r;
+        }
+        return RETIRING.stream().filter(x -> x.identity.name().equals(name) && !x.isStopped()).findFirst()
+                .orElse(null);
+    }
+
+    /** Stops the runtime of a cloud's former name, if one runs, without draining its agents. */
+    static void handOver(String formerName) {
+        SpotCloudRuntime old = forCloudName(formerName);
+        if (old != null) {
+            old.stop();
+        }
+    }
+
+    static Set<SpotCloudRuntime> retiring() {
+        return Set.copyOf(RETIRING);
     }
 
     static String controllerId() {
         return Jenkins.get().getLegacyInstanceId();
     }
 
-    static AwsSettings settings(SpotCloud c) throws AbortException {
-        AwsDeliveryStagesConfiguration global = AwsDeliveryStagesConfiguration.get();
-        AwsSettings.Layer own = AwsSettings.Layer.EMPTY.withRegion(c.getRegion())
-                .withRole(c.getRoleArn(), c.getExternalId());
-        if (c.getCredentialsId() != null) {
-            own = own.withCredentials(AwsCredentialsLookup.forSystem(c.getCredentialsId()).source());
-        }
-        AwsSettings.Layer defaults = AwsSettings.Layer.EMPTY.withRegion(global.getDefaultRegion())
-                .withRole(global.getDefaultRoleArn(), global.getDefaultExternalId())
-                .withEndpoint(global.getEndpointOverride() == null ? null : URI.create(global.getEndpointOverride()));
-        if (c.getCredentialsId() == null && global.getDefaultCredentialsId() != null) {
-            defaults = defaults.withCredentials(AwsCredentialsLookup.forSystem(global.getDefaultCredentialsId())
-                    .source());
-        }
-        String session = AssumeRole.sessionNameFrom("jenkins-spot-" + c.name);
-        own = own.withSession(session, null);
-        defaults = defaults.withSession(session, null);
-        return AwsSettings.resolve(List.of(own, defaults), System.getenv("AWS_REGION"));
-    }
-
     /** For the configuration form's test: core's check, a dry-run CreateFleet of one instance from every pool. */
     static String dryRun(SpotCloud c) {
-        try (AwsClientFactory factory = new AwsClientFactory(settings(c))) {
+        try (AwsClientFactory factory = new AwsClientFactory(SpotConnection.settings(c))) {
             SpotCheckResult r = SpotCheckResult.check(c.toConfig(controllerId()),
                     new Ec2FleetApi(factory, Clock.systemUTC()), factory.calls());
             return r.dryRun() + " (" + r.instances().size() + " instance(s) of this cloud running)";
@@ -129,104 +144,243 @@ public final class SpotCloudRuntime {
         }
     }
 
-    private synchronized SpotEngine engine() {
-        if (engine == null && problem != null && clock.instant().isAfter(problemAt.plusSeconds(300))) {
-            problem = null; // a credential added or a role fixed since: try again every 5 minutes
+    /** Jenkins stops: every runtime's thread and clients stop with it (instances keep running, adopted later). */
+    @hudson.init.Terminator
+    public static void stopAll() {
+        List<SpotCloudRuntime> all = new ArrayList<>(REGISTRY.retainOnly(Set.of()));
+        all.addAll(RETIRING);
+        all.forEach(SpotCloudRuntime::stop);
+    }
+
+    boolean isStopped() {
+        return worker.isShutdown();
+    }
+
+    CloudIdentity identity() {
+        return identity;
+    }
+
+    boolean isRetired() {
+        return retired;
+    }
+
+    @Override
+    public void retire() {
+        retired = true;
+        if (isStopped()) {
+            return; // handed over to a renamed cloud
         }
-        if (engine == null && problem == null) {
-            try {
-                SpotFleetConfig config = cloud.toConfig(controllerId());
-                aws = new AwsClientFactory(settings(cloud));
-                api = new Ec2FleetApi(aws, clock);
-                engine = new SpotEngine(config, api, clock, new Random(),
-                        new OnDemandPrices(Map.of()));
-                if (cloud.getInterruptionQueueUrl() != null) {
-                    queue = new SqsInterruptionSource(aws, cloud.getInterruptionQueueUrl(), 19);
-                }
-            } catch (StageException | AbortException e) {
-                problem = e instanceof StageException se ? se.describe() : e.getMessage();
-                problemAt = clock.instant();
-                remember("Cloud " + cloud.name + " is not usable: " + problem);
-            }
+        SpotEngine e = engine;
+        if (e != null) {
+            e.holdLaunches("cloud " + identity.name() + " was deleted or its identity changed");
         }
-        return engine;
+        pending.drain().forEach(f -> f.cancel(false));
+        RETIRING.add(this);
+        remember("Retired: launches nothing more, drains its agents, then stops");
+        kick();
     }
 
     /** Why the cloud cannot work (a configuration error), or null. */
-    public synchronized String getProblem() {
+    public String getProblem() {
         return problem;
     }
 
-    public synchronized SpotMetrics getMetrics() {
-        return engine == null ? null : engine.metrics();
+    /** Never waits for a step in progress: the status page reads the figures published after the last change. */
+    public SpotMetrics getMetrics() {
+        return metrics;
     }
 
     public synchronized List<String> getRecentMessages() {
         return new ArrayList<>(log);
     }
 
-    /**
-     * The agent's view in the engine, for the retention strategy: true while it should take builds. Called under
-     * Jenkins' queue lock, so it never waits for a step in progress.
-     */
+    public long getSecretsGranted() {
+        return issuer.granted();
+    }
+
+    /** Refused secret requests by reason, e.g. {BAD_SIGNATURE=3}. */
+    public Map<AgentSecretIssuer.Refusal, Long> getSecretRefusals() {
+        return issuer.refusals();
+    }
+
+    /** True while the agent should take builds. Called under Jenkins' queue lock: reads published state only. */
     boolean acceptsWork(String instanceId) {
         SpotEngine e = engine;
         return e == null ? problem == null : e.acceptsWork(instanceId);
     }
 
-    /** One engine step now, mirrored into Jenkins; new agents are added at once. */
-    public void stepNow() {
-        SpotEngine e = engine();
-        if (e == null) {
-            return;
-        }
-        mirror(e.step(Demand.of("", queued()), reports()), null);
-    }
-
     /**
-     * One engine step for Jenkins' node provisioner: the agents launched are returned as planned nodes, which the
-     * provisioner adds and counts as capacity on the way.
+     * Jenkins' provisioner asks for capacity: records the demand and returns planned nodes at once; the runtime's
+     * thread launches and fills them. No EC2 call, no engine lock.
      */
-    public List<hudson.slaves.NodeProvisioner.PlannedNode> provisionNow() {
-        SpotEngine e = engine();
-        if (e == null) {
+    List<NodeProvisioner.PlannedNode> provision(int excessWorkload) {
+        SpotCloud c = cloud;
+        if (retired || problem != null || launchesHeldBecause() != null) {
             return List.of();
         }
-        List<hudson.slaves.NodeProvisioner.PlannedNode> planned = new ArrayList<>();
-        mirror(e.step(Demand.of("", queued()), reports()), planned);
+        int free = c.getMaxAgents() - knownAgents;
+        List<NodeProvisioner.PlannedNode> planned = new ArrayList<>();
+        for (CompletableFuture<Node> f : pending.record(excessWorkload, Math.max(1, c.getNumExecutors()), free,
+                clock.instant(), CompletableFuture::new)) {
+            planned.add(new NodeProvisioner.PlannedNode("Spot agent of " + identity.name(), f,
+                    Math.max(1, c.getNumExecutors())));
+        }
+        kick();
         return planned;
     }
 
-    /** The periodic round: collect interruption notices read by agents, then step. */
-    void maintain() {
-        SpotEngine e = engine();
-        if (e == null) {
-            return;
+    /** Asks the runtime's thread for a round; a round already asked for covers this one. */
+    void kick() {
+        if (kicked.compareAndSet(false, true)) {
+            try {
+                worker.execute(() -> {
+                    kicked.set(false);
+                    try {
+                        round();
+                    } catch (RuntimeException e) {
+                        LOGGER.log(Level.WARNING, "Spot cloud " + identity.name() + " round failed", e);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                kicked.set(false);
+            }
         }
-        if (queue == null) {
-            notices(collectProbes());
-        }
-        stepNow();
-        removeForgottenAgents(e);
     }
 
-    /** Applies interruption notices, wherever they were read. */
-    void notices(List<InterruptionNotice> notices) {
-        SpotEngine e = engine();
-        if (e != null && !notices.isEmpty()) {
-            applyInterruptions(e.onNotices(notices));
+    /** One round now, on the runtime's thread, waited for: for tests and the cloud page's "step now". */
+    void stepNow() {
+        try {
+            worker.submit(this::round).get(5, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Spot cloud " + identity.name() + ": a round took over 5 minutes", e);
         }
+    }
+
+    /** Applies interruption notices read elsewhere (tests, or a queue). */
+    void notices(List<io.jenkins.plugins.awsdelivery.core.spot.InterruptionNotice> notices) {
+        SpotEngine e = engine;
+        if (e != null && !notices.isEmpty()) {
+            interruptions.apply(e.onNotices(notices));
+            metrics = e.metrics();
+        }
+    }
+
+    private static String launchesHeldBecause() {
+        Jenkins j = Jenkins.get();
+        if (j.isTerminating()) {
+            return "Jenkins is shutting down";
+        }
+        return j.isQuietingDown() ? "Jenkins is preparing for shutdown" : null;
+    }
+
+    /** Builds the engine, or hands it a saved configuration and rebuilt clients; null while misconfigured. */
+    private SpotEngine engine() {
+        SpotCloud c = cloud;
+        if (engine == null && problem != null && clock.instant().isAfter(problemAt.plusSeconds(300))) {
+            problem = null; // a credential added or a role fixed since: try again every 5 minutes
+        }
+        if (engine != null || problem == null) {
+            try {
+                boolean rebuilt = connection.refresh(c, clock);
+                if (engine == null) {
+                    engine = new SpotEngine(c.toConfig(controllerId()), connection.api(), clock, new Random(),
+                            new OnDemandPrices(Map.of()));
+                    takeOverFormerNames(c, engine);
+                } else if (rebuilt || c != configuredFrom) {
+                    engine.reconfigure(c.toConfig(controllerId()), connection.api());
+                    remember(rebuilt ? "AWS settings changed: new clients" : "Configuration saved: engine kept");
+                }
+                configuredFrom = c;
+                String extra = c.getIdentityCertificates() == null ? "" : c.getIdentityCertificates();
+                if (!extra.equals(trustedExtra)) {
+                    issuer.trust(IdentityCertificates.withExtra(extra));
+                    trustedExtra = extra;
+                }
+                problem = null;
+            } catch (StageException | AbortException e) {
+                problem = e instanceof StageException se ? se.describe() : e.getMessage();
+                problemAt = clock.instant();
+                remember("Cloud " + c.name + " is not usable: " + problem);
+            }
+        }
+        return engine;
+    }
+
+    /**
+     * A renamed cloud: the runtime of its former name stops without draining (its agents are taken over, not
+     * terminated), and the engine retags and adopts their instances at its first reconciliation.
+     */
+    private void takeOverFormerNames(SpotCloud c, SpotEngine e) {
+        for (String former : c.formerNames()) {
+            SpotCloudRuntime old = forCloudName(former);
+            if (old != null && old != this) {
+                old.stop();
+            }
+            remember("Taking over the agents of former cloud name " + former);
+        }
+        e.adoptFormerNames(c.formerNames());
+    }
+
+    /** One round on the runtime's thread: notices, one engine step mirrored into Jenkins, planned nodes. */
+    private void round() {
+        SpotEngine e = engine();
+        if (e == null) {
+            pending.drain().forEach(f -> f.completeExceptionally(new AbortException("Spot cloud " + identity.name()
+                    + " is not usable: " + problem)));
+            return;
+        }
+        String held = retired ? "cloud " + identity.name() + " was deleted or its identity changed"
+                : launchesHeldBecause();
+        e.holdLaunches(held);
+        SpotCloud c = cloud;
+        if (connection.queue() == null) {
+            List<io.jenkins.plugins.awsdelivery.core.spot.InterruptionNotice> n = interruptions.collect(c.agents());
+            if (!n.isEmpty()) {
+                interruptions.apply(e.onNotices(n));
+            }
+        }
+        Demand demand = held != null ? Demand.none() : Demand.of("", queued(c));
+        nodes.mirror(c, e, e.step(demand, reports(c, e)), pending);
+        knownAgents = e.agents().size();
+        metrics = e.metrics();
+        if (held != null) {
+            pending.drain().forEach(f -> f.cancel(false));
+        }
+        for (CompletableFuture<Node> f : pending.expire(clock.instant())) {
+            f.completeExceptionally(new AbortException("Spot cloud " + identity.name() + " launched no agent within "
+                    + PLANNED_PATIENCE.toMinutes() + " minutes: " + e.pausedBecause().orElse("see its page")));
+        }
+        removeForgottenAgents(c, e);
+        if (retired && e.agents().isEmpty()) {
+            stop();
+        }
+    }
+
+    private void stop() {
+        if (worker.isShutdown()) {
+            return;
+        }
+        RETIRING.remove(this);
+        connection.close();
+        worker.shutdown();
+        remember("Stopped");
     }
 
     /** Agents kept across a restart whose instances EC2 no longer lists (the engine did not adopt them). */
-    private void removeForgottenAgents(SpotEngine e) {
-        if (!e.hasReconciled()) {
+    private void removeForgottenAgents(SpotCloud c, SpotEngine e) {
+        if (!e.hasReconciled() || retired) {
             return;
         }
-        for (SpotAgent a : cloud.agents()) {
-            Computer c = a.toComputer();
-            if (e.agent(a.getInstanceId()).isEmpty() && (c == null || c.countBusy() == 0)) {
-                removeNode(a.getInstanceId(), "Removed agent " + a.getInstanceId() + ": EC2 no longer lists its "
+        for (SpotAgent a : c.agents()) {
+            Computer comp = a.toComputer();
+            boolean drainedElsewhere = RETIRING.stream().anyMatch(r -> r != this && r.identity.name().equals(
+                    identity.name()) && r.engine != null && r.engine.agent(a.getInstanceId()).isPresent());
+            if (!drainedElsewhere && e.agent(a.getInstanceId()).isEmpty() && (comp == null || comp.countBusy() == 0)) {
+                nodes.remove(a.getInstanceId(), "Removed agent " + a.getInstanceId() + ": EC2 no longer lists its "
                         + "instance");
             }
         }
@@ -234,127 +388,48 @@ public final class SpotCloudRuntime {
 
     /** One long poll of the interruption queue (about 19 s); called from {@link SpotNoticePoller}. */
     void pollQueue() {
-        SpotEngine e = engine();
+        SpotEngine e = engine;
+        SqsInterruptionSource queue = connection.queue();
         if (e == null || queue == null) {
             return;
         }
         List<String> problems = new ArrayList<>();
         try {
-            applyInterruptions(e.pollNotices(queue, problems));
+            interruptions.apply(e.pollNotices(queue, problems));
+            metrics = e.metrics();
         } catch (StageException ex) {
             remember("Reading interruption notices from " + queue.queueUrl() + " failed: " + ex.describe());
         }
         problems.forEach(this::remember);
     }
 
-    private int queued() {
+    private static int queued(SpotCloud c) {
         int n = 0;
         for (Queue.BuildableItem bi : Jenkins.get().getQueue().getBuildableItems()) {
-            if (cloud.canProvision(new Cloud.CloudState(bi.getAssignedLabel(), 0))) {
+            if (c.canProvision(new Cloud.CloudState(bi.getAssignedLabel(), 0))) {
                 n++;
             }
         }
         return n;
     }
 
-    private List<AgentReport> reports() {
+    private static List<AgentReport> reports(SpotCloud c, SpotEngine e) {
         List<AgentReport> reports = new ArrayList<>();
-        java.util.Set<String> inJenkins = new java.util.HashSet<>();
-        for (SpotAgent a : cloud.agents()) {
-            Computer c = a.toComputer();
+        Set<String> inJenkins = new HashSet<>();
+        for (SpotAgent a : c.agents()) {
+            Computer comp = a.toComputer();
             inJenkins.add(a.getInstanceId());
-            reports.add(c == null ? new AgentReport(a.getInstanceId(), false, 0)
-                    : new AgentReport(a.getInstanceId(), c.isOnline(), c.countBusy(), estimatedRemaining(c)));
+            reports.add(comp == null ? new AgentReport(a.getInstanceId(), false, 0)
+                    : new AgentReport(a.getInstanceId(), comp.isOnline(), comp.countBusy(), estimatedRemaining(comp)));
         }
-        SpotEngine e = engine;
-        if (e != null) {
-            // A drained agent whose node was removed has no work left: its instance can go now.
-            e.agents().stream().filter(a -> a.state() == io.jenkins.plugins.awsdelivery.core.spot.AgentState.DRAINING)
-                    .filter(a -> !inJenkins.contains(a.instanceId()))
-                    .forEach(a -> reports.add(new AgentReport(a.instanceId(), false, 0)));
-        }
+        // A drained agent whose node was removed has no work left: its instance can go now.
+        e.agents().stream().filter(a -> a.state() == AgentState.DRAINING)
+                .filter(a -> !inJenkins.contains(a.instanceId()))
+                .forEach(a -> reports.add(new AgentReport(a.instanceId(), false, 0)));
         return reports;
     }
 
-    private void mirror(EngineStep step, List<hudson.slaves.NodeProvisioner.PlannedNode> planned) {
-        List<Agent> added = new ArrayList<>(step.launched());
-        added.addAll(step.adopted());
-        for (Agent a : added) {
-            if (Jenkins.get().getNode(a.instanceId()) != null) {
-                continue; // an agent kept across a restart, now known to the engine again
-            }
-            try {
-                SpotAgent node = new SpotAgent(cloud, a, launcher(a));
-                if (planned != null && !a.adopted()) {
-                    planned.add(new hudson.slaves.NodeProvisioner.PlannedNode(node.getNodeName(),
-                            java.util.concurrent.CompletableFuture.completedFuture(node), node.getNumExecutors()));
-                } else {
-                    Jenkins.get().addNode(node);
-                }
-                remember((a.adopted() ? "Adopted " : "Launched ") + a);
-            } catch (IOException | hudson.model.Descriptor.FormException e) {
-                remember("Could not add agent " + a.instanceId() + ": " + e);
-            } catch (StageException e) {
-                remember("Could not add agent " + a.instanceId() + ": " + e.describe());
-            }
-        }
-        for (Agent a : step.retiring()) {
-            Computer c = computer(a.instanceId());
-            if (c != null) {
-                c.setTemporaryOfflineCause(new SpotOfflineCause("Idle for " + cloud.getIdleMinutes()
-                        + " min: this Spot agent is being removed"));
-            }
-        }
-        List<Agent> gone = new ArrayList<>(step.terminated());
-        gone.addAll(step.lost());
-        for (Agent a : gone) {
-            removeNode(a.instanceId(), (step.lost().contains(a) ? "Lost " : "Terminated ") + a);
-        }
-        step.messages().forEach(this::remember);
-    }
-
-    private hudson.slaves.ComputerLauncher launcher(Agent a) {
-        if (!cloud.usesSsh()) {
-            return SpotAgent.inbound();
-        }
-        if (!SshConnection.available()) {
-            throw StageException.invalidInput("Cloud " + cloud.name + " connects over SSH, but the SSH Build Agents "
-                    + "plugin is not installed.", "Install it, or use inbound agents.");
-        }
-        // The private address is known as soon as the instance exists, long before SSH answers.
-        String host = engine.describe(a.instanceId()).map(FleetApi.ManagedInstance::privateIp).orElse(null);
-        if (host == null) {
-            throw StageException.invalidInput("EC2 reports no private address for " + a.instanceId() + ".",
-                    "Check the cloud's subnets.");
-        }
-        return SshConnection.launcher(host, cloud.getSshPort(), cloud.getSshCredentialsId(), cloud.getJvmOptions());
-    }
-
-    private void applyInterruptions(List<Interruption> interruptions) {
-        for (Interruption i : interruptions) {
-            Computer c = computer(i.agent().instanceId());
-            remember(i.reason());
-            if (c == null) {
-                continue;
-            }
-            c.setTemporaryOfflineCause(new SpotOfflineCause(i.reason()));
-            if (i.notice().kind() == NoticeKind.INTERRUPTION && c.countBusy() > 0
-                    && !finishesBefore(c, i.notice().actionTime())) {
-                // Disconnect, then remove the node: Pipeline cancels the node blocks of a removed cloud agent
-                // that is offline with "Agent was removed", which retry(conditions: [agent()]) reruns on another
-                // agent; the replacement is already launching. (An agent still online would be left running.)
-                try {
-                    c.disconnect(new SpotOfflineCause(i.reason())).get(10, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    LOGGER.log(Level.FINE, "Disconnecting " + i.agent().instanceId() + " took too long", e);
-                }
-                removeNode(i.agent().instanceId(), "Interrupted builds on " + i.agent().instanceId()
-                        + " so they rerun elsewhere");
-            }
-        }
-    }
-
-    /** Jenkins' estimate of the remaining time of each busy executor that has one (work past its estimate has none). */
+    /** Jenkins' estimate of the remaining time of each busy executor that has one. */
     private static List<Duration> estimatedRemaining(Computer c) {
         List<Duration> out = new ArrayList<>();
         for (Executor e : c.getExecutors()) {
@@ -368,105 +443,52 @@ public final class SpotCloudRuntime {
         return out;
     }
 
-    private static boolean finishesBefore(Computer c, Instant actionTime) {
-        long now = System.currentTimeMillis();
-        for (Executor e : c.getExecutors()) {
-            if (!e.isBusy()) {
-                continue;
-            }
-            long remaining = e.getEstimatedRemainingTimeMillis();
-            if (remaining < 0 || now + remaining > actionTime.toEpochMilli() - FINISH_MARGIN_MS) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private List<InterruptionNotice> collectProbes() {
-        List<InterruptionNotice> notices = new ArrayList<>();
-        java.util.Set<String> present = new java.util.HashSet<>();
-        for (SpotAgent a : cloud.agents()) {
-            String id = a.getInstanceId();
-            present.add(id);
-            Future<InterruptionNotice> f = probes.get(id);
-            if (f != null && f.isDone()) {
-                probes.remove(id);
-                try {
-                    InterruptionNotice n = f.get();
-                    if (n != null) {
-                        notices.add(n);
-                    }
-                } catch (Exception e) {
-                    LOGGER.log(Level.FINE, "IMDS check on " + id + " failed", e);
-                }
-            }
-            Computer c = a.toComputer();
-            VirtualChannel channel = c == null ? null : c.getChannel();
-            if (channel != null && !probes.containsKey(id)) {
-                try {
-                    probes.put(id, channel.callAsync(new ImdsCheck()));
-                } catch (IOException e) {
-                    LOGGER.log(Level.FINE, "Could not ask " + id + " for interruption notices", e);
-                }
-            }
-        }
-        probes.keySet().retainAll(present);
-        return notices;
-    }
-
-    /** Terminates one instance at once (an administrator deleted its agent). */
+    /**
+     * An administrator deleted an agent: its instance is terminated on the runtime's thread; a failure is shown
+     * to administrators ({@link SpotTerminationMonitor}).
+     */
     void terminate(String instanceId) {
-        if (engine() == null) {
-            return;
+        try {
+            worker.execute(() -> {
+                Ec2FleetApi api = engine() == null ? null : connection.api();
+                if (api == null) {
+                    SpotTerminationMonitor.get().record(instanceId, "cloud " + identity.name() + " is not usable: "
+                            + problem);
+                    return;
+                }
+                try {
+                    api.terminateInstances(List.of(instanceId));
+                    SpotTerminationMonitor.get().resolved(instanceId);
+                    remember("Terminated " + instanceId + " (agent deleted in Jenkins)");
+                } catch (StageException e) {
+                    SpotTerminationMonitor.get().record(instanceId, e.describe());
+                    remember("Could not terminate " + instanceId + ": " + e.describe());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            SpotTerminationMonitor.get().record(instanceId, "cloud " + identity.name() + " has stopped");
         }
-        api.terminateInstances(List.of(instanceId));
-        remember("Terminated " + instanceId + " (agent deleted in Jenkins)");
     }
 
-    /** The boot-time secret request of an inbound agent (see {@link SpotAgentBootstrap}). */
-    HttpResponse agentSecret(String instanceId, String remoteAddress) {
-        SpotEngine e = engine();
-        if (e == null) {
-            return HttpResponses.errorWithoutStack(503, "Cloud " + cloud.name + " is not usable: " + problem);
+    /**
+     * The boot-time secret request of an inbound agent (see {@link SpotAgentBootstrap}). EC2 is asked about the
+     * instance only once its signed identity document has verified.
+     */
+    AgentSecretIssuer.Answer agentSecret(AgentSecretIssuer.SecretRequest request) {
+        SpotEngine e = engine;
+        String region = connection.region();
+        if (e == null || region == null || retired) {
+            return new AgentSecretIssuer.Answer.Refused(AgentSecretIssuer.Refusal.NOT_LAUNCHING,
+                    "cloud " + identity.name() + " is not running");
         }
-        AgentBootstrap.Verdict v = bootstrap.check(e, instanceId, remoteAddress, clock.instant());
-        Computer c = computer(instanceId);
-        if (!v.allowed() || !(c instanceof hudson.slaves.SlaveComputer sc)) {
-            String why = v.allowed() ? "no agent named " + instanceId + " in Jenkins" : v.reason();
-            remember("Refused an agent secret: " + why);
-            return HttpResponses.errorWithoutStack(403, "Refused: " + why);
-        }
-        return HttpResponses.text(sc.getJnlpMac());
-    }
-
-    private Computer computer(String instanceId) {
-        Node n = Jenkins.get().getNode(instanceId);
-        return n instanceof SpotAgent ? n.toComputer() : null;
-    }
-
-    private void removeNode(String instanceId, String message) {
-        Node n = Jenkins.get().getNode(instanceId);
-        if (n instanceof SpotAgent) {
-            try {
-                Jenkins.get().removeNode(n);
-                remember(message);
-            } catch (IOException e) {
-                remember("Could not remove agent " + instanceId + ": " + e);
-            }
-        }
+        return issuer.answer(request, e, region, new SpotAgentLedger(identity.name()), clock.instant());
     }
 
     private synchronized void remember(String message) {
-        LOGGER.info(() -> "[" + cloud.name + "] " + message);
+        LOGGER.info(() -> "[" + identity.name() + "] " + message);
         log.addFirst(Instant.now() + " " + message);
         while (log.size() > 50) {
             log.removeLast();
-        }
-    }
-
-    private synchronized void close() {
-        if (aws != null) {
-            aws.close();
         }
     }
 }

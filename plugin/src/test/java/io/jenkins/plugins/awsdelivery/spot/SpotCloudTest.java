@@ -3,9 +3,6 @@ package io.jenkins.plugins.awsdelivery.spot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.cloudbees.jenkins.plugins.awscredentials.AWSCredentialsImpl;
-import com.cloudbees.plugins.credentials.CredentialsScope;
-import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import hudson.model.Computer;
 import hudson.model.FreeStyleBuild;
 import hudson.model.FreeStyleProject;
@@ -15,7 +12,6 @@ import hudson.model.User;
 import hudson.security.ACL;
 import hudson.security.ACLContext;
 import hudson.util.FormValidation;
-import io.jenkins.plugins.awsdelivery.config.AwsDeliveryStagesConfiguration;
 import io.jenkins.plugins.awsdelivery.core.spot.InterruptionNotice;
 import io.jenkins.plugins.awsdelivery.core.spot.NoticeKind;
 import io.jenkins.plugins.awsdelivery.testing.FakeEc2;
@@ -52,8 +48,7 @@ import org.jvnet.hudson.test.junit.jupiter.JenkinsSessionExtension;
  */
 class SpotCloudTest {
 
-    private static final List<String> SUBNETS = List.of("subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2",
-            "subnet-0ccccccccccccccc3");
+    private static final List<String> SUBNETS = SpotTestClouds.SUBNETS;
 
     @RegisterExtension
     private final JenkinsSessionExtension sessions = new JenkinsSessionExtension();
@@ -72,30 +67,13 @@ class SpotCloudTest {
 
     @AfterEach
     void stop() {
+        SpotCloudRuntime.stopAll();
         SpotCloudRuntime.clock = java.time.Clock.systemUTC();
         ec2.close();
     }
 
     private SpotCloud cloud(JenkinsRule j, int min) throws Exception {
-        SystemCredentialsProvider.getInstance().getCredentials().add(new AWSCredentialsImpl(CredentialsScope.GLOBAL,
-                "aws", "AKIASPOTCLOUDTEST", "spot-cloud-secret", "test"));
-        SystemCredentialsProvider.getInstance().save();
-        AwsDeliveryStagesConfiguration global = AwsDeliveryStagesConfiguration.get();
-        global.setEndpointOverride(ec2.server().endpoint().toString());
-        SpotCloud c = new SpotCloud("linux-spot");
-        c.setRegion(FakeEc2.REGION);
-        c.setCredentialsId("aws");
-        c.setLaunchTemplate("lt-0123456789abcdef0");
-        c.setInstanceTypes("m5.large m5a.large m6i.large c5.large c6i.large r5.large");
-        c.setSubnetIds(String.join("\n", SUBNETS));
-        c.setLabelString("spot");
-        c.setNumExecutors(1);
-        c.setMinAgents(min);
-        c.setMaxAgents(4);
-        c.setRemoteFs(Files.createTempDirectory("spot-agent").toString());
-        j.jenkins.clouds.add(c);
-        j.jenkins.save();
-        return c;
+        return SpotTestClouds.add(j, ec2, min);
     }
 
     private static List<SpotAgent> agents(SpotCloud c) {
@@ -261,33 +239,11 @@ class SpotCloudTest {
             SpotCloud c = (SpotCloud) j.jenkins.getCloud("linux-spot");
             assertThat(j.jenkins.getNode(ids[0])).isInstanceOf(SpotAgent.class);
 
-            c.getRuntime().maintain();
+            c.getRuntime().stepNow();
 
             assertThat(j.jenkins.getNode(ids[0])).as("adopted: its instance runs").isNotNull();
             assertThat(j.jenkins.getNode(ids[1])).as("its instance is gone").isNull();
             assertThat(c.getRuntime().getMetrics().spotLaunches()).as("the minimum is met again").isEqualTo(1);
-        });
-    }
-
-    @Test
-    void agentSecretIsRefusedToARequestNotFromTheInstance() throws Throwable {
-        sessions.then(j -> {
-            SpotCloud c = cloud(j, 1);
-            c.getRuntime().stepNow();
-            ec2.boot();
-            String id = agents(c).get(0).getInstanceId();
-            JenkinsRule.WebClient wc = j.createWebClient().withThrowExceptionOnFailingStatusCode(false);
-
-            WebRequest ask = new WebRequest(new java.net.URL(j.getURL(), "aws-spot-agent/secret?cloud=linux-spot"
-                    + "&instanceId=" + id), HttpMethod.POST);
-            Page refused = wc.getPage(ask);
-            WebRequest unknown = new WebRequest(new java.net.URL(j.getURL(), "aws-spot-agent/secret?cloud=nope"
-                    + "&instanceId=" + id), HttpMethod.POST);
-
-            assertThat(refused.getWebResponse().getStatusCode()).isEqualTo(403);
-            assertThat(refused.getWebResponse().getContentAsString()).contains("came from ")
-                    .contains("not from the instance's private address");
-            assertThat(wc.getPage(unknown).getWebResponse().getStatusCode()).isEqualTo(404);
         });
     }
 

@@ -4,9 +4,12 @@ import io.jenkins.plugins.awsdelivery.core.StageException;
 import java.net.URI;
 
 /**
- * The boot script of an inbound agent: it reads its instance ID from IMDSv2, downloads {@code agent.jar} from the
- * controller, asks the controller for its secret once (see {@link AgentBootstrap}), and connects over WebSocket,
- * so agents work in private subnets with no SSH key and no inbound port. The AMI needs Java and curl.
+ * The boot script of an inbound agent: it reads its instance ID, its signed instance identity document and the
+ * document's PKCS7 signatures from IMDSv2, downloads {@code agent.jar} from the controller, asks the controller for
+ * its secret with the signed document (see {@link AgentSecretIssuer}), retrying while its agent is being added,
+ * writes the secret to a file only root can read, and connects over WebSocket with {@code -secret @file}, so the
+ * secret is never on a command line. Agents work in private subnets with no SSH key and no inbound port. The AMI
+ * needs Java and curl.
  */
 public final class AgentUserData {
 
@@ -16,7 +19,8 @@ public final class AgentUserData {
     private AgentUserData() {}
 
     /**
-     * @param extraScript the user's own commands, run as root before the agent starts (may be empty)
+     * @param extraScript the user's own commands, run as root before the agent starts (may be empty); it is part
+     *                    of the instance's user data, which anyone allowed ec2:DescribeInstanceAttribute can read
      */
     public static String render(String controllerUrl, String cloudName, String remoteFs, String jvmOptions,
                                 String extraScript) {
@@ -26,6 +30,7 @@ public final class AgentUserData {
         }
         String url = controllerUrl.endsWith("/") ? controllerUrl : controllerUrl + "/";
         URI.create(url);
+        String imds = "curl -sf -H \"X-aws-ec2-metadata-token: $TOKEN\" http://169.254.169.254/latest/";
         return "#!/bin/bash\n"
                 + "# Jenkins Spot agent bootstrap written by aws-delivery-stages for cloud " + cloudName + "\n"
                 + "set -euo pipefail\n"
@@ -33,15 +38,31 @@ public final class AgentUserData {
                 + "AGENT_DIR=" + quote(remoteFs) + "\n"
                 + "TOKEN=$(curl -sf -X PUT http://169.254.169.254/latest/api/token"
                 + " -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')\n"
-                + "INSTANCE_ID=$(curl -sf -H \"X-aws-ec2-metadata-token: $TOKEN\""
-                + " http://169.254.169.254/latest/meta-data/instance-id)\n"
+                + "INSTANCE_ID=$(" + imds + "meta-data/instance-id)\n"
+                + "DOCUMENT=$(" + imds + "dynamic/instance-identity/document)\n"
+                + "PKCS7=$(" + imds + "dynamic/instance-identity/pkcs7)\n"
+                + "RSA2048=$(" + imds + "dynamic/instance-identity/rsa2048 || true)\n"
                 + (extraScript == null || extraScript.isBlank() ? "" : extraScript.strip() + "\n")
                 + "mkdir -p \"$AGENT_DIR\" && cd \"$AGENT_DIR\"\n"
                 + "curl -sf --retry 10 --retry-connrefused -o agent.jar \"${JENKINS_URL}jnlpJars/agent.jar\"\n"
-                + "SECRET=$(curl -sf --retry 5 -X POST --data-urlencode " + quote("cloud=" + cloudName)
-                + " --data-urlencode \"instanceId=$INSTANCE_ID\" \"${JENKINS_URL}" + SECRET_PATH + "\")\n"
+                + "SECRET_FILE=/root/.jenkins-agent-secret\n"
+                + "umask 077\n"
+                + "for attempt in $(seq 1 90); do\n"
+                + "  STATUS=$(curl -s -o \"$SECRET_FILE\" -w '%{http_code}' -X POST --data-urlencode "
+                + quote("cloud=" + cloudName)
+                + " --data-urlencode \"document=$DOCUMENT\" --data-urlencode \"pkcs7=$PKCS7\""
+                + " --data-urlencode \"rsa2048=$RSA2048\" \"${JENKINS_URL}" + SECRET_PATH + "\" || echo 000)\n"
+                + "  case \"$STATUS\" in\n"
+                + "    200) break ;;\n"
+                + "    403) echo \"The controller refused the agent secret of $INSTANCE_ID\" >&2; rm -f \"$SECRET_FILE\";"
+                + " exit 1 ;;\n"
+                + "    *) rm -f \"$SECRET_FILE\"; sleep 10 ;;\n"
+                + "  esac\n"
+                + "done\n"
+                + "test -s \"$SECRET_FILE\" || { echo \"No agent secret for $INSTANCE_ID after 15 minutes\" >&2;"
+                + " exit 1; }\n"
                 + "exec java " + (jvmOptions == null ? "" : jvmOptions.strip() + " ")
-                + "-jar agent.jar -url \"$JENKINS_URL\" -name \"$INSTANCE_ID\" -secret \"$SECRET\" -webSocket"
+                + "-jar agent.jar -url \"$JENKINS_URL\" -name \"$INSTANCE_ID\" -secret \"@$SECRET_FILE\" -webSocket"
                 + " -workDir \"$AGENT_DIR\"\n";
     }
 

@@ -168,19 +168,20 @@ public final class Ec2FleetApi implements FleetApi {
                     Filter.builder().name("tag:" + SpotFleetConfig.TAG_CLOUD).values(cloudName).build(),
                     Filter.builder().name("instance-state-name").values("pending", "running").build())
                     .maxResults(1000))
-                    .reservations().forEach(res -> res.instances().forEach(i -> found.add(managed(i))));
+                    .reservations().forEach(res -> res.instances()
+                            .forEach(i -> found.add(managed(res.ownerId(), i))));
             return null;
         });
         return found;
     }
 
-    private static ManagedInstance managed(Instance i) {
+    private static ManagedInstance managed(String accountId, Instance i) {
         java.util.Map<String, String> tags = new java.util.LinkedHashMap<>();
         i.tags().forEach(t -> tags.put(t.key(), t.value()));
         return new ManagedInstance(i.instanceId(), new Pool(i.instanceTypeAsString(),
                 i.subnetId() == null ? "subnet-unknown" : i.subnetId()),
                 Market.fromLifecycle(i.instanceLifecycleAsString()), i.launchTime(),
-                i.state() == null ? "unknown" : i.state().nameAsString(), i.privateIpAddress(), tags);
+                i.state() == null ? "unknown" : i.state().nameAsString(), i.privateIpAddress(), tags, accountId);
     }
 
     @Override
@@ -188,7 +189,8 @@ public final class Ec2FleetApi implements FleetApi {
         try {
             List<ManagedInstance> found = new ArrayList<>();
             aws.call("ec2:DescribeInstances", () -> ec2().describeInstances(r -> r.instanceIds(instanceId)))
-                    .reservations().forEach(res -> res.instances().forEach(i -> found.add(managed(i))));
+                    .reservations().forEach(res -> res.instances()
+                            .forEach(i -> found.add(managed(res.ownerId(), i))));
             return found.stream().findFirst();
         } catch (io.jenkins.plugins.awsdelivery.core.StageException e) {
             if (e.getCause() instanceof AwsServiceException ase && ase.awsErrorDetails() != null
@@ -205,6 +207,17 @@ public final class Ec2FleetApi implements FleetApi {
         for (int from = 0; from < ids.size(); from += 1000) {
             List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 1000));
             aws.call("ec2:TerminateInstances", () -> ec2().terminateInstances(r -> r.instanceIds(chunk)));
+        }
+    }
+
+    @Override
+    public void retag(Collection<String> instanceIds, String cloudName) {
+        List<String> ids = List.copyOf(instanceIds);
+        for (int from = 0; from < ids.size(); from += 1000) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 1000));
+            aws.call("ec2:CreateTags", () -> ec2().createTags(r -> r.resources(chunk).tags(
+                    software.amazon.awssdk.services.ec2.model.Tag.builder().key(SpotFleetConfig.TAG_CLOUD)
+                            .value(cloudName).build())));
         }
     }
 

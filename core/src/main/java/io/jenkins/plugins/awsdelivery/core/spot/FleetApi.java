@@ -66,10 +66,25 @@ public interface FleetApi {
     }
 
     /** An instance found by its tags (or its ID), with its tags and private address. */
+    /** @param accountId the owner of the instance's reservation, empty when EC2 did not say */
+    /**
+     * Tags instances with another cloud name (CreateTags): a renamed cloud takes over the instances its former
+     * name launched.
+     */
+    default void retag(Collection<String> instanceIds, String cloudName) {
+        throw new UnsupportedOperationException("retag");
+    }
+
     record ManagedInstance(String instanceId, Pool pool, Market market, Instant launchTime, String state,
-                           String privateIp, java.util.Map<String, String> tags) {
+                           String privateIp, java.util.Map<String, String> tags, String accountId) {
         public ManagedInstance {
             tags = tags == null ? java.util.Map.of() : java.util.Map.copyOf(tags);
+            accountId = accountId == null ? "" : accountId;
+        }
+
+        public ManagedInstance(String instanceId, Pool pool, Market market, Instant launchTime, String state,
+                               String privateIp, java.util.Map<String, String> tags) {
+            this(instanceId, pool, market, launchTime, state, privateIp, tags, "");
         }
     }
 

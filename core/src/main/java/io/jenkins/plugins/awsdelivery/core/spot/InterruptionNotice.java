@@ -20,6 +20,15 @@ public record InterruptionNotice(String instanceId, NoticeKind kind, String acti
         return action == null || action.isEmpty() ? Optional.empty() : Optional.of(action);
     }
 
+    /**
+     * True when the notice is about the instance whose agent was asked: an agent reads its own instance's metadata,
+     * so a notice it reports about another instance is forged (a build on that agent could try to get another
+     * agent removed) and is dropped.
+     */
+    public boolean concerns(String askedInstanceId) {
+        return instanceId != null && instanceId.equals(askedInstanceId);
+    }
+
     /** The reason shown on the agent in Jenkins. */
     public String describe() {
         return kind == NoticeKind.INTERRUPTION

@@ -43,15 +43,19 @@ public final class SpotEngine {
     /** Work expected to end later than this never holds back a launch, however slow agents have been to connect. */
     static final Duration MAX_LEAD_TIME = Duration.ofMinutes(5);
 
-    private final SpotFleetConfig config;
-    private final FleetApi api;
+    private volatile SpotFleetConfig config;
+    private volatile FleetApi api;
     private final Clock clock;
     private final Random random;
     private final OnDemandPrices onDemandPrices;
     private final Map<String, Agent> agents = new LinkedHashMap<>();
     private final PoolCooldowns cooldowns = new PoolCooldowns();
     private final FleetPlanner planner = new FleetPlanner();
-    private final FleetLauncher launcher;
+    private FleetLauncher launcher;
+    /** Former names of the cloud whose instances it takes over at its next reconciliation. */
+    private final Set<String> formerNames = new java.util.LinkedHashSet<>();
+    /** Why launching is held by the caller (Jenkins quieting down), or null. */
+    private volatile String launchesHeld;
     private final SpotPriceCache spotPrices = new SpotPriceCache();
     private final SpotMetrics.Counters counters = new SpotMetrics.Counters();
     private final String tokenPrefix;
@@ -85,6 +89,37 @@ public final class SpotEngine {
 
     public SpotFleetConfig config() {
         return config;
+    }
+
+    /**
+     * Takes a saved configuration, or clients rebuilt after the AWS settings changed, without losing any state:
+     * agents, draining and retiring phases, notices, cooldowns and metrics stay. The cloud's name and controller,
+     * which tag its instances, cannot change here: a cloud with another identity gets an engine of its own.
+     */
+    public synchronized void reconfigure(SpotFleetConfig newConfig, FleetApi newApi) {
+        if (!newConfig.cloudName().equals(config.cloudName())
+                || !newConfig.controllerId().equals(config.controllerId())) {
+            throw new IllegalArgumentException("An engine keeps its cloud name and controller ID");
+        }
+        this.config = newConfig;
+        this.api = newApi;
+        this.launcher = new FleetLauncher(newConfig, newApi, cooldowns);
+    }
+
+    /**
+     * The cloud was renamed: at the next reconciliation (made due now) its instances still tagged with a former
+     * name are tagged with the current one and adopted, with their agents' state.
+     */
+    public synchronized void adoptFormerNames(Collection<String> names) {
+        names.stream().filter(n -> !n.equals(config.cloudName())).forEach(formerNames::add);
+        if (!formerNames.isEmpty()) {
+            nextReconcile = clock.instant();
+        }
+    }
+
+    /** Holds every launch (reason given) or lets them go again (null). Never waits for a step in progress. */
+    public void holdLaunches(String reason) {
+        this.launchesHeld = reason;
     }
 
     /** Every agent the engine knows, terminated ones excluded. */
@@ -156,7 +191,10 @@ public final class SpotEngine {
         FleetPlanner.Plan plan = planner.plan(config, demand, agents.values(), now, leadTime());
         String planText = plan.reason();
         if (plan.launchUnits() > 0) {
-            if (throttled) {
+            String held = launchesHeld;
+            if (held != null) {
+                planText += "; launching held: " + held;
+            } else if (throttled) {
                 planText += "; waiting until " + throttledUntil + " because EC2 throttled this account";
             } else if (now.isBefore(launchesPausedUntil)) {
                 planText += "; launching paused until " + launchesPausedUntil + ": " + pauseReason;
@@ -284,6 +322,12 @@ public final class SpotEngine {
     private void reconcile(Instant now, List<Agent> adopted, List<Agent> lost, List<String> messages) {
         List<FleetApi.ManagedInstance> listed = callApi("Ec2.DescribeInstances",
                 () -> api.describeManagedInstances(config.controllerId(), config.cloudName()), messages);
+        if (listed != null && !formerNames.isEmpty()) {
+            listed = new ArrayList<>(listed);
+            if (!takeOverFormerNames(listed, messages)) {
+                listed = null;
+            }
+        }
         if (listed == null) {
             nextReconcile = now.plus(jittered(RECONCILE_MIN)); // not every step while EC2 refuses
             return;
@@ -315,6 +359,31 @@ public final class SpotEngine {
         }
         reconcileInterval = changed ? RECONCILE_MIN : min(reconcileInterval.multipliedBy(2), RECONCILE_MAX);
         nextReconcile = now.plus(jittered(reconcileInterval));
+    }
+
+    /** Retags the instances of former names and adds them to the listing; false when EC2 refused. */
+    private boolean takeOverFormerNames(List<FleetApi.ManagedInstance> listed, List<String> messages) {
+        for (String former : List.copyOf(formerNames)) {
+            List<FleetApi.ManagedInstance> theirs = callApi("Ec2.DescribeInstances",
+                    () -> api.describeManagedInstances(config.controllerId(), former), messages);
+            if (theirs == null) {
+                return false;
+            }
+            List<String> ids = theirs.stream().map(FleetApi.ManagedInstance::instanceId).toList();
+            if (!ids.isEmpty() && callApi("Ec2.CreateTags", () -> {
+                api.retag(ids, config.cloudName());
+                return Boolean.TRUE;
+            }, messages) == null) {
+                return false;
+            }
+            listed.addAll(theirs);
+            formerNames.remove(former);
+            if (!ids.isEmpty()) {
+                messages.add("Took over " + ids.size() + " instance(s) of former cloud name " + former + ": "
+                        + String.join(", ", ids) + ".");
+            }
+        }
+        return true;
     }
 
     private void launch(FleetPlanner.Plan plan, Instant now, List<Agent> launched, List<String> messages) {

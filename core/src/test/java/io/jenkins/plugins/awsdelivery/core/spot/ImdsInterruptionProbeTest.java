@@ -132,4 +132,15 @@ class ImdsInterruptionProbeTest {
                 .satisfies(e -> assertThat(((io.jenkins.plugins.awsdelivery.core.StageException) e).hint())
                         .contains("SQS queue"));
     }
+
+    @Test
+    void aNoticeCountsOnlyForTheInstanceWhoseAgentWasAsked() {
+        InterruptionNotice own = new InterruptionNotice("i-0aaaaaaaaaaaaaaa1", NoticeKind.INTERRUPTION, "terminate",
+                Instant.parse("2026-12-01T10:02:00Z"), "imds");
+
+        assertThat(own.concerns("i-0aaaaaaaaaaaaaaa1")).isTrue();
+        assertThat(own.concerns("i-0bbbbbbbbbbbbbbb2")).as("a build on one agent naming another").isFalse();
+        assertThat(new InterruptionNotice(null, NoticeKind.REBALANCE, "", Instant.EPOCH, "imds")
+                .concerns("i-0aaaaaaaaaaaaaaa1")).isFalse();
+    }
 }

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.awsdelivery.core.spot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jenkins.plugins.awsdelivery.core.aws.AwsClientFactory;
 import io.jenkins.plugins.awsdelivery.testing.FakeAwsServer.FakeError;
@@ -501,5 +502,58 @@ class SpotEngineTest {
         clock.advance(Duration.ofMinutes(1));
         assertThat(engine.step(Demand.none(), connected(engine, Map.of())).terminated())
                 .extracting(Agent::instanceId).containsExactly(agent.instanceId());
+    }
+
+    @Test
+    void heldLaunchesWaitAndASavedConfigurationKeepsTheAgentsAndMetrics() {
+        SpotEngine engine = engine(config().build());
+        engine.holdLaunches("Jenkins is quieting down");
+
+        EngineStep held = engine.step(Demand.of("linux", 4), List.of());
+
+        assertThat(held.launched()).isEmpty();
+        assertThat(held.plan()).contains("launching held: Jenkins is quieting down");
+        assertThat(ec2.server().requests("CreateFleet")).isEmpty();
+
+        engine.holdLaunches(null);
+        assertThat(engine.step(Demand.of("linux", 4), List.of()).launched()).hasSize(2);
+        long launchedBefore = engine.metrics().spotLaunches();
+        try (AwsClientFactory rebuilt = new AwsClientFactory(ec2.server().settings(FakeEc2.REGION))) {
+            engine.reconfigure(config().capacity(0, 3, 0).build(), new Ec2FleetApi(rebuilt, clock));
+
+            assertThat(engine.agents()).hasSize(2);
+            assertThat(engine.metrics().spotLaunches()).isEqualTo(launchedBefore);
+            assertThat(engine.step(Demand.of("linux", 20), List.of()).launched()).as("the new maximum of 3")
+                    .hasSize(1);
+        }
+        assertThatThrownBy(() -> engine.reconfigure(SpotFleetConfig.builder("renamed", "jenkins-test")
+                .launchTemplateId("lt-0123456789abcdef0").instanceTypes("m5.large").subnetIds(SUBNETS).build(),
+                new Ec2FleetApi(aws, clock))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aRenamedCloudTakesOverTheInstancesOfItsFormerName() {
+        SpotEngine before = engine(config().build());
+        List<String> ids = before.step(Demand.of("linux", 4), List.of()).launched().stream()
+                .map(Agent::instanceId).toList();
+        String foreign = ec2.addInstance("m5.large", SUBNETS.get(0), "spot", Map.of(SpotFleetConfig.TAG_CLOUD,
+                "other-cloud", SpotFleetConfig.TAG_CONTROLLER, "jenkins-test"), clock.instant());
+        SpotFleetConfig renamed = SpotFleetConfig.builder("linux-spot-2", "jenkins-test")
+                .launchTemplateId("lt-0123456789abcdef0").instanceTypes(TYPES.toArray(String[]::new))
+                .subnetIds(SUBNETS).capacity(0, 10, 0).executorsPerAgent(2).labels(Set.of("linux")).build();
+        SpotEngine after = engine(renamed);
+
+        after.adoptFormerNames(List.of("linux-spot"));
+        EngineStep step = after.step(Demand.of("linux", 4), List.of());
+
+        assertThat(step.adopted()).extracting(Agent::instanceId).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(step.launched()).as("the queue is covered by the adopted agents").isEmpty();
+        assertThat(step.messages()).anySatisfy(m -> assertThat(m).contains("former cloud name linux-spot"));
+        ids.forEach(id -> assertThat(ec2.instance(id).tags()).containsEntry(SpotFleetConfig.TAG_CLOUD,
+                "linux-spot-2"));
+        assertThat(ec2.instance(foreign).tags()).containsEntry(SpotFleetConfig.TAG_CLOUD, "other-cloud");
+        assertThat(ec2.server().requests("CreateTags")).hasSize(1);
+        after.step(Demand.of("linux", 4), List.of());
+        assertThat(ec2.server().requests("CreateTags")).as("once").hasSize(1);
     }
 }
