@@ -38,7 +38,7 @@ class MessageTemplatesTest {
     /** Capitalised words that are names, not the start of a sentence. */
     private static final Set<String> NAMES = Set.of("Health", "Hub", "Security", "Spot", "Kubernetes", "Jenkins",
             "Trivy", "Stork", "Portworx", "Pipeline", "Amazon", "Organizations", "Support", "Fleet", "Enterprise",
-            "Business", "On", "Ramp");
+            "Business", "On", "Ramp", "Terraform");
 
     record Template(Path file, int line, String text) {
         @Override

@@ -154,8 +154,8 @@ final class AssessmentVerdict {
             } while (token != null);
             return total;
         } catch (StageException e) {
-            String w = "Could not count recommendations (" + action + "): " + e.getMessage()
-                    + " The verdict does not depend on them.";
+            String w = "Could not count recommendations (" + action + "); the verdict does not depend on them: "
+                    + e.describe();
             log.warn(w);
             warnings.add(w);
             return total;

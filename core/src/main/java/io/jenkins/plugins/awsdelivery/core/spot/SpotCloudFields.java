@@ -23,7 +23,7 @@ public final class SpotCloudFields {
             "instanceTypes", "minVcpu", "maxVcpu", "minMemoryMiB", "maxMemoryMiB", "subnetIds", "labelString",
             "numExecutors", "remoteFs", "jvmOptions", "minAgents", "maxAgents", "onDemandBase", "allocationStrategy",
             "maxSpotPrice", "onDemandFallback", "idleMinutes", "connectTimeoutMinutes", "interruptionQueueUrl",
-            "tags", "connection", "sshCredentialsId", "sshPort", "keyName");
+            "tags", "connection", "sshCredentialsId", "sshPort", "keyName", "identityCertificates");
 
     private final Map<String, Object> fields;
 

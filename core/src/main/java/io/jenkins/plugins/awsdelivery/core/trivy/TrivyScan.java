@@ -258,7 +258,7 @@ public final class TrivyScan {
         TrivyReport.Census c = report.census();
         c.severityNotes().forEach((kind, note) -> {
             String as = kind.equals("not upper case") ? "read in upper case" : "counted as UNKNOWN";
-            log.warn("%d finding(s) have a %s Severity%s, first at %s: %s.", note.count(), kind,
+            log.warn("%d finding(s) with a severity that is %s%s, first at %s: %s.", note.count(), kind,
                     note.example().isEmpty() ? "" : " ('" + note.example() + "')", note.firstAt(), as);
         });
         long noTarget = report.results().stream().filter(r -> r.target().isBlank()).count();

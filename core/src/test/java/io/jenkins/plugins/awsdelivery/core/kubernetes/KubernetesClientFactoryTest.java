@@ -78,7 +78,7 @@ class KubernetesClientFactoryTest {
                 new KubernetesSettings.Kubeconfig(null, missing, null, null)))
                 .isInstanceOf(io.jenkins.plugins.awsdelivery.core.StageException.class)
                 .satisfies(e -> assertThat(((io.jenkins.plugins.awsdelivery.core.StageException) e).describe())
-                        .isEqualTo("Cannot read the kubeconfig " + missing + ": no such file. Check the path and its "
-                                + "permissions."));
+                        .isEqualTo("The kubeconfig file " + missing + " does not exist. Check the path; kubectl's "
+                                + "default is ~/.kube/config."));
     }
 }

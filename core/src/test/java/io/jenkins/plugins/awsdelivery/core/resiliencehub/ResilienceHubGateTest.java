@@ -396,7 +396,7 @@ class ResilienceHubGateTest {
         assertThat(result.alarmRecommendations()).isZero();
         assertThat(result.componentRecommendations()).isEqualTo(3);
         assertThat(result.warnings()).singleElement().asString()
-                .contains("resiliencehub:ListAlarmRecommendations").contains("The verdict does not depend on them");
+                .contains("resiliencehub:ListAlarmRecommendations").contains("the verdict does not depend on them");
     }
 
     @Test

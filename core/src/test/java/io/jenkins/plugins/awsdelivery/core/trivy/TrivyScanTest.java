@@ -348,9 +348,9 @@ class TrivyScanTest {
 
         assertThat(r.imported()).isEqualTo(6);
         assertThat(r.severityCounts()).containsEntry("UNKNOWN", 3L).containsEntry("CRITICAL", 2L);
-        assertThat(log.stream().filter(l -> l.contains("Severity"))).hasSize(4);
+        assertThat(log.stream().filter(l -> l.contains("with a severity that is"))).hasSize(4);
         assertThat(log).anySatisfy(l -> assertThat(l)
-                .contains("1 finding(s) have a unknown Severity ('SEVERE'), first at line"));
+                .contains("1 finding(s) with a severity that is unknown ('SEVERE'), first at line"));
     }
 
     @Test
