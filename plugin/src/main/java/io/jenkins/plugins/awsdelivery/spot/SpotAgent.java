@@ -97,7 +97,7 @@ public final class SpotAgent extends AbstractCloudSlave {
         @NonNull
         @Override
         public String getDisplayName() {
-            return "Amazon EC2 Spot agent";
+            return Messages.SpotAgent_DisplayName();
         }
 
         @Override
