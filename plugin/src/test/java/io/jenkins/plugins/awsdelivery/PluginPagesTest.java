@@ -113,8 +113,9 @@ class PluginPagesTest {
     }
 
     private void assertNoJellyErrors() {
-        assertThat(jellyErrors).as("Jelly errors in the log").extracting(r -> r.getLoggerName() + ": "
-                + r.getMessage() + (r.getThrown() == null ? "" : " " + r.getThrown())).isEmpty();
+        List<String> errors = jellyErrors.stream().map(r -> r.getLoggerName() + ": " + r.getMessage()
+                + (r.getThrown() == null ? "" : " " + r.getThrown())).toList();
+        assertThat(errors).as("Jelly errors in the log").isEmpty();
     }
 
     private static String resource(String path) {
@@ -283,8 +284,8 @@ class PluginPagesTest {
         // What the 'step' meta-step (and so the Snippet Generator) offers beside the real steps.
         HeterogeneousObjectType delegates = (HeterogeneousObjectType) DescribableModel.of(CoreStep.class)
                 .getParameter("delegate").getType();
-        assertThat(delegates.getTypes().values()).extracting(DescribableModel::getType)
-                .doesNotContainAnyElementsOf(builderClasses);
+        List<Class<?>> offered = delegates.getTypes().values().stream().<Class<?>>map(m -> m.getType()).toList();
+        assertThat(offered).doesNotContainAnyElementsOf(builderClasses);
 
         Snippetizer snippetizer = new Snippetizer();
         String quasi = snippetizer.getQuasiDescriptors(false) + " " + snippetizer.getQuasiDescriptors(true);
@@ -296,6 +297,7 @@ class PluginPagesTest {
         }
 
         // The freestyle build steps stay in the freestyle 'Add build step' list.
-        assertThat(Builder.all()).extracting(d -> d.clazz).containsAll(builderClasses);
+        List<Class<?>> freestyle = Builder.all().stream().<Class<?>>map(d -> d.clazz).toList();
+        assertThat(freestyle).containsAll(builderClasses);
     }
 }
