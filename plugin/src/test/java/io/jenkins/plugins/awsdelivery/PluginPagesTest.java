@@ -15,6 +15,7 @@ import io.jenkins.plugins.awsdelivery.health.AwsHealthGateBuilder;
 import io.jenkins.plugins.awsdelivery.health.AwsHealthGateStep;
 import io.jenkins.plugins.awsdelivery.portworx.PxSnapshotBuilder;
 import io.jenkins.plugins.awsdelivery.portworx.PxSnapshotStep;
+import io.jenkins.plugins.awsdelivery.spot.SpotAgent;
 import io.jenkins.plugins.awsdelivery.spot.SpotCloud;
 import io.jenkins.plugins.awsdelivery.testing.FakeEc2;
 import io.jenkins.plugins.awsdelivery.trivy.TrivyScanToSecurityHubBuilder;
@@ -215,6 +216,36 @@ class PluginPagesTest {
         String configure = open(wc, "manage/cloud/linux-spot/configure").getWebResponse().getContentAsString();
         assertForm(configure, "manage/cloud/linux-spot/configure", "spot/SpotCloud/config.jelly");
         assertTexts(configure, "manage/cloud/linux-spot/configure", "spot/SpotCloud/config.properties");
+        assertNoJellyErrors();
+    }
+
+    @Test
+    void spotAgentPagesShowTheInstanceAndSavingKeepsTheAgent(JenkinsRule j) throws Exception {
+        SpotCloud c = cloud(j);
+        c.setMinAgents(1);
+        SpotAgent agent = null;
+        for (int i = 0; i < 300 && agent == null; i++) {
+            c.getRuntime().stepNow();
+            agent = j.jenkins.getNodes().stream().filter(SpotAgent.class::isInstance).map(SpotAgent.class::cast)
+                    .findFirst().orElse(null);
+            if (agent == null) {
+                Thread.sleep(100);
+            }
+        }
+        assertThat(agent).as("the cloud launched its minimum agent").isNotNull();
+        JenkinsRule.WebClient wc = j.createWebClient();
+        String url = "computer/" + agent.getNodeName() + "/";
+
+        open(wc, url);
+        HtmlPage configure = open(wc, url + "configure");
+        String html = configure.getWebResponse().getContentAsString();
+        assertThat(html).contains(agent.getInstanceId(), "linux-spot");
+        assertTexts(html, url + "configure", "spot/SpotAgent/configure-entries.properties");
+        assertNoJellyErrors();
+
+        j.submit(configure.getFormByName("config"));
+        assertThat(j.jenkins.getNode(agent.getNodeName())).as("saving the configure page keeps the agent")
+                .isSameAs(agent);
         assertNoJellyErrors();
     }
 
