@@ -2,13 +2,11 @@ package io.jenkins.plugins.awsdelivery.ecs;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
-import hudson.EnvVars;
 import hudson.Extension;
-import hudson.FilePath;
 import hudson.Launcher;
+import hudson.model.AbstractBuild;
 import hudson.model.AbstractProject;
-import hudson.model.Run;
-import hudson.model.TaskListener;
+import hudson.model.BuildListener;
 import hudson.tasks.BuildStepDescriptor;
 import hudson.tasks.Builder;
 import io.jenkins.plugins.awsdelivery.StageLogs;
@@ -21,7 +19,6 @@ import io.jenkins.plugins.awsdelivery.core.wait.BlockingWaiter;
 import io.jenkins.plugins.awsdelivery.core.wait.WaitEngine;
 import java.io.IOException;
 import java.time.Clock;
-import jenkins.tasks.SimpleBuildStep;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 
@@ -30,8 +27,10 @@ import org.kohsuke.stapler.DataBoundConstructor;
  * Pipeline step) as its configuration, so both take the same parameters with the same validation and help. The
  * build holds its executor while it follows the deployment; unlike the Pipeline step, the wait does not survive a
  * controller restart.
+ * <p>A plain {@link Builder}, deliberately not a {@code SimpleBuildStep}: Pipeline has the step itself, and a
+ * {@code SimpleBuildStep} with a symbol would be offered there a second time, through the {@code step} meta-step.
  */
-public final class EcsForceDeployBuilder extends Builder implements SimpleBuildStep {
+public final class EcsForceDeployBuilder extends Builder {
 
     private final EcsForceDeployStep step;
 
@@ -46,8 +45,7 @@ public final class EcsForceDeployBuilder extends Builder implements SimpleBuildS
     }
 
     @Override
-    public void perform(@NonNull Run<?, ?> run, @NonNull FilePath workspace, @NonNull EnvVars env,
-                        @NonNull Launcher launcher, @NonNull TaskListener listener)
+    public boolean perform(AbstractBuild<?, ?> run, Launcher launcher, BuildListener listener)
             throws InterruptedException, IOException {
         EcsDeployResult result;
         try {
@@ -61,13 +59,14 @@ public final class EcsForceDeployBuilder extends Builder implements SimpleBuildS
             throw new AbortException(e.describe());
         }
         if (!result.passed()) {
-            throw new AbortException("ECS deployment " + result.deploymentId() + " of " + result.service() + ": "
-                    + result.status() + ". " + result.reason());
+            throw new AbortException(Messages.EcsForceDeployBuilder_Failed(result.deploymentId(), result.service(),
+                    result.status(), result.reason()));
         }
+        return true;
     }
 
     @Extension
-    @Symbol("ecsForceDeployBuilder")
+    @Symbol("ecsForceDeploy")
     public static final class DescriptorImpl extends BuildStepDescriptor<Builder> {
 
         @Override
@@ -78,7 +77,7 @@ public final class EcsForceDeployBuilder extends Builder implements SimpleBuildS
         @NonNull
         @Override
         public String getDisplayName() {
-            return "ECS force deploy";
+            return Messages.EcsForceDeployBuilder_DisplayName();
         }
     }
 }

@@ -284,7 +284,7 @@ public final class EcsForceDeployStep extends AwsStep implements EcsDeployParame
         @NonNull
         @Override
         public String getDisplayName() {
-            return "ECS force deploy: start a new ECS deployment and report its true outcome";
+            return Messages.EcsForceDeployStep_DisplayName();
         }
 
         @POST

@@ -2,14 +2,12 @@ package io.jenkins.plugins.awsdelivery.health;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
-import hudson.EnvVars;
 import hudson.Extension;
-import hudson.FilePath;
 import hudson.Launcher;
+import hudson.model.AbstractBuild;
 import hudson.model.AbstractProject;
+import hudson.model.BuildListener;
 import hudson.model.Result;
-import hudson.model.Run;
-import hudson.model.TaskListener;
 import hudson.tasks.BuildStepDescriptor;
 import hudson.tasks.Builder;
 import io.jenkins.plugins.awsdelivery.StageLogs;
@@ -25,7 +23,6 @@ import io.jenkins.plugins.awsdelivery.core.wait.BlockingWaiter;
 import io.jenkins.plugins.awsdelivery.core.wait.WaitEngine;
 import java.io.IOException;
 import java.time.Clock;
-import jenkins.tasks.SimpleBuildStep;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 
@@ -34,8 +31,10 @@ import org.kohsuke.stapler.DataBoundConstructor;
  * Pipeline step) as its configuration, so both take the same parameters with the same validation and help. The
  * build holds its executor while it holds for open events; unlike the Pipeline step, the wait does not survive a
  * controller restart.
+ * <p>A plain {@link Builder}, deliberately not a {@code SimpleBuildStep}: Pipeline has the step itself, and a
+ * {@code SimpleBuildStep} with a symbol would be offered there a second time, through the {@code step} meta-step.
  */
-public final class AwsHealthGateBuilder extends Builder implements SimpleBuildStep {
+public final class AwsHealthGateBuilder extends Builder {
 
     private final AwsHealthGateStep step;
 
@@ -50,8 +49,7 @@ public final class AwsHealthGateBuilder extends Builder implements SimpleBuildSt
     }
 
     @Override
-    public void perform(@NonNull Run<?, ?> run, @NonNull FilePath workspace, @NonNull EnvVars env,
-                        @NonNull Launcher launcher, @NonNull TaskListener listener)
+    public boolean perform(AbstractBuild<?, ?> run, Launcher launcher, BuildListener listener)
             throws InterruptedException, IOException {
         HealthGateResult result;
         try {
@@ -73,10 +71,11 @@ public final class AwsHealthGateBuilder extends Builder implements SimpleBuildSt
             case UNSTABLE -> run.setResult(Result.UNSTABLE);
             case PASSED -> { }
         }
+        return true;
     }
 
     @Extension
-    @Symbol("awsHealthGateBuilder")
+    @Symbol("awsHealthGate")
     public static final class DescriptorImpl extends BuildStepDescriptor<Builder> {
 
         @Override
@@ -87,7 +86,7 @@ public final class AwsHealthGateBuilder extends Builder implements SimpleBuildSt
         @NonNull
         @Override
         public String getDisplayName() {
-            return "AWS Health gate";
+            return Messages.AwsHealthGateBuilder_DisplayName();
         }
     }
 }

@@ -28,6 +28,7 @@ import io.jenkins.plugins.awsdelivery.steps.AwsStepForms;
 import io.jenkins.plugins.awsdelivery.steps.ListParameters;
 import io.jenkins.plugins.awsdelivery.wait.PollingStepExecution;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import net.sf.json.JSONObject;
 import org.jenkinsci.Symbol;
@@ -49,17 +50,17 @@ public final class AwsHealthGateStep extends AwsStep implements HealthGateParame
 
     private static final long serialVersionUID = 1L;
 
-    private List<String> services = List.of();
-    private List<String> regions = List.of();
-    private List<String> eventTypeCategories = List.of();
-    private List<String> statuses = List.of();
+    private List<String> services = new ArrayList<>();
+    private List<String> regions = new ArrayList<>();
+    private List<String> eventTypeCategories = new ArrayList<>();
+    private List<String> statuses = new ArrayList<>();
     private String upcomingWithin;
-    private List<String> entityArns = List.of();
+    private List<String> entityArns = new ArrayList<>();
     private String scope;
-    private List<String> ignoreEventTypes = List.of();
-    private List<String> onlyEventTypes = List.of();
+    private List<String> ignoreEventTypes = new ArrayList<>();
+    private List<String> onlyEventTypes = new ArrayList<>();
     private boolean organization;
-    private List<String> accountIds = List.of();
+    private List<String> accountIds = new ArrayList<>();
     private String onEvent;
     private String onUnavailable;
     private String timeout;
@@ -72,7 +73,7 @@ public final class AwsHealthGateStep extends AwsStep implements HealthGateParame
 
     @Override
     public List<String> getServices() {
-        return services;
+        return ListParameters.view(services);
     }
 
     @DataBoundSetter
@@ -82,7 +83,7 @@ public final class AwsHealthGateStep extends AwsStep implements HealthGateParame
 
     @Override
     public List<String> getRegions() {
-        return regions;
+        return ListParameters.view(regions);
     }
 
     @DataBoundSetter
@@ -92,7 +93,7 @@ public final class AwsHealthGateStep extends AwsStep implements HealthGateParame
 
     @Override
     public List<String> getEventTypeCategories() {
-        return eventTypeCategories;
+        return ListParameters.view(eventTypeCategories);
     }
 
     @DataBoundSetter
@@ -102,7 +103,7 @@ public final class AwsHealthGateStep extends AwsStep implements HealthGateParame
 
     @Override
     public List<String> getStatuses() {
-        return statuses;
+        return ListParameters.view(statuses);
     }
 
     @DataBoundSetter
@@ -122,7 +123,7 @@ public final class AwsHealthGateStep extends AwsStep implements HealthGateParame
 
     @Override
     public List<String> getEntityArns() {
-        return entityArns;
+        return ListParameters.view(entityArns);
     }
 
     @DataBoundSetter
@@ -142,7 +143,7 @@ public final class AwsHealthGateStep extends AwsStep implements HealthGateParame
 
     @Override
     public List<String> getIgnoreEventTypes() {
-        return ignoreEventTypes;
+        return ListParameters.view(ignoreEventTypes);
     }
 
     @DataBoundSetter
@@ -152,7 +153,7 @@ public final class AwsHealthGateStep extends AwsStep implements HealthGateParame
 
     @Override
     public List<String> getOnlyEventTypes() {
-        return onlyEventTypes;
+        return ListParameters.view(onlyEventTypes);
     }
 
     @DataBoundSetter
@@ -172,7 +173,7 @@ public final class AwsHealthGateStep extends AwsStep implements HealthGateParame
 
     @Override
     public List<String> getAccountIds() {
-        return accountIds;
+        return ListParameters.view(accountIds);
     }
 
     @DataBoundSetter
@@ -218,6 +219,19 @@ public final class AwsHealthGateStep extends AwsStep implements HealthGateParame
     @DataBoundSetter
     public void setPollInterval(String pollInterval) {
         this.pollInterval = Util.fixEmptyAndTrim(pollInterval);
+    }
+
+    /** Old files may hold immutable JDK lists (or miss a field): persist plain lists from now on. */
+    private Object readResolve() {
+        services = ListParameters.copy(services);
+        regions = ListParameters.copy(regions);
+        eventTypeCategories = ListParameters.copy(eventTypeCategories);
+        statuses = ListParameters.copy(statuses);
+        entityArns = ListParameters.copy(entityArns);
+        ignoreEventTypes = ListParameters.copy(ignoreEventTypes);
+        onlyEventTypes = ListParameters.copy(onlyEventTypes);
+        accountIds = ListParameters.copy(accountIds);
+        return this;
     }
 
     @Override
@@ -319,7 +333,7 @@ public final class AwsHealthGateStep extends AwsStep implements HealthGateParame
         @NonNull
         @Override
         public String getDisplayName() {
-            return "AWS Health gate: hold or stop a deploy while AWS Health reports open events";
+            return Messages.AwsHealthGateStep_DisplayName();
         }
 
         @Override

@@ -2,13 +2,11 @@ package io.jenkins.plugins.awsdelivery.portworx;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
-import hudson.EnvVars;
 import hudson.Extension;
-import hudson.FilePath;
 import hudson.Launcher;
+import hudson.model.AbstractBuild;
 import hudson.model.AbstractProject;
-import hudson.model.Run;
-import hudson.model.TaskListener;
+import hudson.model.BuildListener;
 import hudson.tasks.BuildStepDescriptor;
 import hudson.tasks.Builder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -24,7 +22,6 @@ import io.jenkins.plugins.awsdelivery.core.wait.WaitEngine;
 import io.jenkins.plugins.awsdelivery.kubernetes.KubernetesConnection;
 import java.io.IOException;
 import java.time.Clock;
-import jenkins.tasks.SimpleBuildStep;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 
@@ -33,8 +30,10 @@ import org.kohsuke.stapler.DataBoundConstructor;
  * step) as its configuration, so both take the same parameters with the same validation and help. The build holds
  * its executor while it waits for the snapshot and the restore; unlike the Pipeline step, the wait does not survive
  * a controller restart.
+ * <p>A plain {@link Builder}, deliberately not a {@code SimpleBuildStep}: Pipeline has the step itself, and a
+ * {@code SimpleBuildStep} with a symbol would be offered there a second time, through the {@code step} meta-step.
  */
-public final class PxSnapshotBuilder extends Builder implements SimpleBuildStep {
+public final class PxSnapshotBuilder extends Builder {
 
     private final PxSnapshotStep step;
 
@@ -49,8 +48,7 @@ public final class PxSnapshotBuilder extends Builder implements SimpleBuildStep 
     }
 
     @Override
-    public void perform(@NonNull Run<?, ?> run, @NonNull FilePath workspace, @NonNull EnvVars env,
-                        @NonNull Launcher launcher, @NonNull TaskListener listener)
+    public boolean perform(AbstractBuild<?, ?> run, Launcher launcher, BuildListener listener)
             throws InterruptedException, IOException {
         PxSnapshotResult result;
         try {
@@ -66,12 +64,13 @@ public final class PxSnapshotBuilder extends Builder implements SimpleBuildStep 
         }
         listener.getLogger().println(result.reason());
         if (!result.passed()) {
-            throw new AbortException("pxSnapshot " + result.status() + ": " + result.reason());
+            throw new AbortException(Messages.PxSnapshotBuilder_Failed(result.status(), result.reason()));
         }
+        return true;
     }
 
     @Extension
-    @Symbol("pxSnapshotBuilder")
+    @Symbol("pxSnapshot")
     public static final class DescriptorImpl extends BuildStepDescriptor<Builder> {
 
         @Override
@@ -82,7 +81,7 @@ public final class PxSnapshotBuilder extends Builder implements SimpleBuildStep 
         @NonNull
         @Override
         public String getDisplayName() {
-            return "Portworx snapshot";
+            return Messages.PxSnapshotBuilder_DisplayName();
         }
     }
 }

@@ -408,7 +408,7 @@ public final class PxSnapshotStep extends Step implements PxSnapshotParameters, 
         @NonNull
         @Override
         public String getDisplayName() {
-            return "Portworx snapshot: writable snapshot of production volumes, restored for staging";
+            return Messages.PxSnapshotStep_DisplayName();
         }
 
         @Override

@@ -3,6 +3,7 @@ package io.jenkins.plugins.awsdelivery.spot;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.model.Descriptor;
+import hudson.model.Node;
 import hudson.model.TaskListener;
 import hudson.slaves.AbstractCloudComputer;
 import hudson.slaves.AbstractCloudSlave;
@@ -12,6 +13,8 @@ import hudson.slaves.JNLPLauncher;
 import io.jenkins.plugins.awsdelivery.core.spot.Agent;
 import java.io.IOException;
 import jenkins.model.Jenkins;
+import net.sf.json.JSONObject;
+import org.kohsuke.stapler.StaplerRequest2;
 
 /**
  * A Jenkins agent on one EC2 instance of a {@link SpotCloud}. Named after the instance ID; it stores only the
@@ -92,6 +95,15 @@ public final class SpotAgent extends AbstractCloudSlave {
         return c instanceof SpotCloud s ? s : null;
     }
 
+    /**
+     * The agent's configure page shows its facts only ({@code configure-entries.jelly}): everything comes from the
+     * cloud, and the agent has no form to bind. Saving that page keeps the agent as it is.
+     */
+    @Override
+    public Node reconfigure(@NonNull StaplerRequest2 req, JSONObject form) {
+        return form == null ? null : this;
+    }
+
     @Override
     public AbstractCloudComputer<SpotAgent> createComputer() {
         return new SpotComputer(this);
@@ -116,7 +128,7 @@ public final class SpotAgent extends AbstractCloudSlave {
         @NonNull
         @Override
         public String getDisplayName() {
-            return "Amazon EC2 Spot agent";
+            return Messages.SpotAgent_DisplayName();
         }
 
         @Override

@@ -519,7 +519,7 @@ public final class SpotCloud extends Cloud {
         @NonNull
         @Override
         public String getDisplayName() {
-            return "Amazon EC2 Spot agents";
+            return Messages.SpotCloud_DisplayName();
         }
 
         @POST

@@ -35,7 +35,7 @@ public final class SpotRetentionStrategy extends RetentionStrategy<SpotComputer>
         @NonNull
         @Override
         public String getDisplayName() {
-            return "Managed by the Spot cloud";
+            return Messages.SpotRetentionStrategy_DisplayName();
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.jenkins.plugins.awsdelivery.steps;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import net.sf.json.JSONArray;
 import net.sf.json.JSONObject;
@@ -24,9 +26,27 @@ public final class ListParameters {
         return values == null ? "" : String.join(", ", values);
     }
 
-    public static List<String> copy(List<String> values) {
-        return values == null ? List.of() : values.stream().filter(v -> v != null && !v.isBlank())
-                .map(String::trim).toList();
+    /**
+     * The values to keep in a persisted field: a plain {@link ArrayList}, never {@code List.of}/{@code toList()},
+     * whose JDK-internal classes XStream writes into {@code config.xml} as {@code java.util.ImmutableCollections}
+     * (readable only with {@code --add-opens java.base/java.util}). Blank entries are dropped; {@code null} (a
+     * field missing from an old file) becomes an empty list.
+     */
+    public static ArrayList<String> copy(List<String> values) {
+        ArrayList<String> out = new ArrayList<>();
+        if (values != null) {
+            for (String v : values) {
+                if (v != null && !v.isBlank()) {
+                    out.add(v.trim());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A read-only view of a persisted list, for getters. */
+    public static List<String> view(List<String> values) {
+        return values == null ? List.of() : Collections.unmodifiableList(values);
     }
 
     /** Turns the named form fields from text into JSON arrays, so that they bind to {@code List<String>} setters. */

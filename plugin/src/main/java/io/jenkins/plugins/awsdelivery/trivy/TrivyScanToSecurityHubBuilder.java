@@ -2,19 +2,17 @@ package io.jenkins.plugins.awsdelivery.trivy;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
-import hudson.EnvVars;
 import hudson.Extension;
 import hudson.FilePath;
 import hudson.Launcher;
+import hudson.model.AbstractBuild;
 import hudson.model.AbstractProject;
+import hudson.model.BuildListener;
 import hudson.model.Result;
-import hudson.model.Run;
-import hudson.model.TaskListener;
 import hudson.tasks.BuildStepDescriptor;
 import hudson.tasks.Builder;
 import io.jenkins.plugins.awsdelivery.core.trivy.TrivyScanResult;
 import java.io.IOException;
-import jenkins.tasks.SimpleBuildStep;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 
@@ -22,8 +20,10 @@ import org.kohsuke.stapler.DataBoundConstructor;
  * Trivy scan to AWS Security Hub as a freestyle build step. It holds a {@link TrivyScanToSecurityHubStep} (the
  * {@code trivyScanToSecurityHub} Pipeline step) as its configuration, so both take the same parameters with the
  * same validation and help. The report is read (or trivy run) in the build's workspace on its agent.
+ * <p>A plain {@link Builder}, deliberately not a {@code SimpleBuildStep}: Pipeline has the step itself, and a
+ * {@code SimpleBuildStep} with a symbol would be offered there a second time, through the {@code step} meta-step.
  */
-public final class TrivyScanToSecurityHubBuilder extends Builder implements SimpleBuildStep {
+public final class TrivyScanToSecurityHubBuilder extends Builder {
 
     private final TrivyScanToSecurityHubStep step;
 
@@ -38,23 +38,27 @@ public final class TrivyScanToSecurityHubBuilder extends Builder implements Simp
     }
 
     @Override
-    public void perform(@NonNull Run<?, ?> run, @NonNull FilePath workspace, @NonNull EnvVars env,
-                        @NonNull Launcher launcher, @NonNull TaskListener listener)
+    public boolean perform(AbstractBuild<?, ?> run, Launcher launcher, BuildListener listener)
             throws InterruptedException, IOException {
+        FilePath workspace = run.getWorkspace();
+        if (workspace == null) {
+            throw new AbortException(Messages.TrivyScanToSecurityHubBuilder_NoWorkspace());
+        }
         TrivyScanResult result = TrivyStageRun.run(step, step.connection(), run, workspace, launcher, listener);
         if (!result.gatePassed()) {
-            String message = "Trivy gate failed: " + String.join(", ", result.gatingIssues().stream().limit(20)
-                    .toList());
+            String message = Messages.TrivyScanToSecurityHubBuilder_GateFailed(
+                    String.join(", ", result.gatingIssues().stream().limit(20).toList()));
             if (!result.markUnstable()) {
                 throw new AbortException(message);
             }
             listener.getLogger().println(message);
             run.setResult(Result.UNSTABLE);
         }
+        return true;
     }
 
     @Extension
-    @Symbol("trivyScanToSecurityHubBuilder")
+    @Symbol("trivyScanToSecurityHub")
     public static final class DescriptorImpl extends BuildStepDescriptor<Builder> {
 
         @Override
@@ -65,7 +69,7 @@ public final class TrivyScanToSecurityHubBuilder extends Builder implements Simp
         @NonNull
         @Override
         public String getDisplayName() {
-            return "Trivy scan to AWS Security Hub";
+            return Messages.TrivyScanToSecurityHubBuilder_DisplayName();
         }
     }
 }

@@ -17,6 +17,7 @@ import io.jenkins.plugins.awsdelivery.core.trivy.TrivyScanResult;
 import io.jenkins.plugins.awsdelivery.steps.AwsStepDescriptor;
 import io.jenkins.plugins.awsdelivery.steps.AwsStepForms;
 import io.jenkins.plugins.awsdelivery.steps.ListParameters;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,14 +46,14 @@ public final class TrivyScanToSecurityHubStep extends AwsStep implements TrivyPa
 
     private String reportFile;
     private String image;
-    private List<String> trivyArguments = List.of();
+    private List<String> trivyArguments = new ArrayList<>();
     private String accountId;
     private String product;
-    private List<String> failOn = List.of();
+    private List<String> failOn = new ArrayList<>();
     private boolean ignoreUnfixed = false;
-    private List<String> ignoreIds = List.of();
+    private List<String> ignoreIds = new ArrayList<>();
     private String ignoreFile;
-    private List<String> importSeverities = List.of();
+    private List<String> importSeverities = new ArrayList<>();
     private boolean archiveFixed = true;
     private boolean dryRun = false;
     private String asffFile;
@@ -81,7 +82,7 @@ public final class TrivyScanToSecurityHubStep extends AwsStep implements TrivyPa
 
     @Override
     public List<String> getTrivyArguments() {
-        return trivyArguments;
+        return ListParameters.view(trivyArguments);
     }
 
     @DataBoundSetter
@@ -111,7 +112,7 @@ public final class TrivyScanToSecurityHubStep extends AwsStep implements TrivyPa
 
     @Override
     public List<String> getFailOn() {
-        return failOn;
+        return ListParameters.view(failOn);
     }
 
     @DataBoundSetter
@@ -131,7 +132,7 @@ public final class TrivyScanToSecurityHubStep extends AwsStep implements TrivyPa
 
     @Override
     public List<String> getIgnoreIds() {
-        return ignoreIds;
+        return ListParameters.view(ignoreIds);
     }
 
     @DataBoundSetter
@@ -151,7 +152,7 @@ public final class TrivyScanToSecurityHubStep extends AwsStep implements TrivyPa
 
     @Override
     public List<String> getImportSeverities() {
-        return importSeverities;
+        return ListParameters.view(importSeverities);
     }
 
     @DataBoundSetter
@@ -214,6 +215,15 @@ public final class TrivyScanToSecurityHubStep extends AwsStep implements TrivyPa
         // reportFile or image is given with its setter
     }
 
+    /** Old files may hold immutable JDK lists (or miss a field): persist plain lists from now on. */
+    private Object readResolve() {
+        trivyArguments = ListParameters.copy(trivyArguments);
+        failOn = ListParameters.copy(failOn);
+        ignoreIds = ListParameters.copy(ignoreIds);
+        importSeverities = ListParameters.copy(importSeverities);
+        return this;
+    }
+
     @Override
     public StepExecution start(StepContext context) {
         return new Execution(context, this, connection());
@@ -263,7 +273,7 @@ public final class TrivyScanToSecurityHubStep extends AwsStep implements TrivyPa
         @NonNull
         @Override
         public String getDisplayName() {
-            return "Trivy scan to AWS Security Hub: import findings and gate on severity";
+            return Messages.TrivyScanToSecurityHubStep_DisplayName();
         }
 
         @Override
