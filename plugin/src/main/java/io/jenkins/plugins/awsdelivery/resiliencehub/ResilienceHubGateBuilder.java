@@ -2,14 +2,12 @@ package io.jenkins.plugins.awsdelivery.resiliencehub;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
-import hudson.EnvVars;
 import hudson.Extension;
-import hudson.FilePath;
 import hudson.Launcher;
+import hudson.model.AbstractBuild;
 import hudson.model.AbstractProject;
+import hudson.model.BuildListener;
 import hudson.model.Result;
-import hudson.model.Run;
-import hudson.model.TaskListener;
 import hudson.tasks.BuildStepDescriptor;
 import hudson.tasks.Builder;
 import io.jenkins.plugins.awsdelivery.StageLogs;
@@ -23,7 +21,6 @@ import io.jenkins.plugins.awsdelivery.core.wait.BlockingWaiter;
 import io.jenkins.plugins.awsdelivery.core.wait.WaitEngine;
 import java.io.IOException;
 import java.time.Clock;
-import jenkins.tasks.SimpleBuildStep;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 
@@ -32,8 +29,10 @@ import org.kohsuke.stapler.DataBoundConstructor;
  * {@code resilienceHubGate} Pipeline step) as its configuration, so both take the same parameters with the same
  * validation and help. The build holds its executor while it waits; unlike the Pipeline step, the wait does not
  * survive a controller restart (a rerun finds the assessment by its name and does not start another).
+ * <p>A plain {@link Builder}, deliberately not a {@code SimpleBuildStep}: Pipeline has the step itself, and a
+ * {@code SimpleBuildStep} with a symbol would be offered there a second time, through the {@code step} meta-step.
  */
-public final class ResilienceHubGateBuilder extends Builder implements SimpleBuildStep {
+public final class ResilienceHubGateBuilder extends Builder {
 
     private final ResilienceHubGateStep step;
 
@@ -48,8 +47,7 @@ public final class ResilienceHubGateBuilder extends Builder implements SimpleBui
     }
 
     @Override
-    public void perform(@NonNull Run<?, ?> run, @NonNull FilePath workspace, @NonNull EnvVars env,
-                        @NonNull Launcher launcher, @NonNull TaskListener listener)
+    public boolean perform(AbstractBuild<?, ?> run, Launcher launcher, BuildListener listener)
             throws InterruptedException, IOException {
         ResilienceHubGateResult result;
         try {
@@ -68,10 +66,11 @@ public final class ResilienceHubGateBuilder extends Builder implements SimpleBui
             case UNSTABLE -> run.setResult(Result.UNSTABLE);
             case PASSED -> { }
         }
+        return true;
     }
 
     @Extension
-    @Symbol("resilienceHubGateBuilder")
+    @Symbol("resilienceHubGate")
     public static final class DescriptorImpl extends BuildStepDescriptor<Builder> {
 
         @Override
@@ -82,7 +81,7 @@ public final class ResilienceHubGateBuilder extends Builder implements SimpleBui
         @NonNull
         @Override
         public String getDisplayName() {
-            return "Resilience Hub gate";
+            return Messages.ResilienceHubGateBuilder_DisplayName();
         }
     }
 }

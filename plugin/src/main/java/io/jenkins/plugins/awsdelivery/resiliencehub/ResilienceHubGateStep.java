@@ -186,7 +186,7 @@ public final class ResilienceHubGateStep extends AwsStep implements ResilienceHu
         @NonNull
         @Override
         public String getDisplayName() {
-            return "Resilience Hub gate: stop a release that breaches the application's resiliency policy";
+            return Messages.ResilienceHubGateStep_DisplayName();
         }
 
         @Override
