@@ -40,6 +40,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
+import org.kohsuke.accmod.Restricted;
+import org.kohsuke.accmod.restrictions.NoExternalUse;
 import java.util.logging.Logger;
 import jenkins.model.Jenkins;
 
@@ -248,7 +250,8 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
     }
 
     /** One round now, on the runtime's thread, waited for: for tests and the cloud page's "step now". */
-    void stepNow() {
+    @Restricted(NoExternalUse.class)
+    public void stepNow() {
         try {
             worker.submit(this::round).get(5, java.util.concurrent.TimeUnit.MINUTES);
         } catch (java.util.concurrent.ExecutionException e) {
