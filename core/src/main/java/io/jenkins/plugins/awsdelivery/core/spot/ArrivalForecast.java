@@ -19,7 +19,7 @@ import java.util.Map;
  * recent weeks weigh more and a pattern that stops fades within a few weeks.
  *
  * <p>A pure object: no clock, no thread; the caller passes the time and serialises calls. Bounded: at most
- * {@link #MAX_LABELS} labels (the least recently seen is dropped), 168 hours each. {@link #snapshot()} and
+ * {@link #MAX_LABELS} labels (the least recently used is dropped), 168 hours each. {@link #snapshot()} and
  * {@link #restore(String)} turn it into a compact string of a few kilobytes per label, so the cloud persists it
  * across restarts.
  *
@@ -106,7 +106,7 @@ public final class ArrivalForecast {
         return s == null ? 0 : s.perHour[hourOfWeek];
     }
 
-    /** Labels with a history, most recently seen last. */
+    /** Labels with a history, most recently used last. */
     public List<String> labels() {
         return new ArrayList<>(byLabel.keySet());
     }
