@@ -35,13 +35,21 @@ final class EnginePolicy implements Simulation.Policy {
     /** False to leave Jenkins' estimates out of the reports (the engine then cannot count finishing work). */
     private final boolean reportEstimates;
     private long lastStep = -1;
+    /** Free executors kept beyond the queue: a fixed spare pool or forecast warm capacity. */
+    private final SpareCapacity spare;
 
     EnginePolicy(String name, Simulation sim, SpotFleetConfig config, long seed) {
         this(name, sim, config, seed, true);
     }
 
     EnginePolicy(String name, Simulation sim, SpotFleetConfig config, long seed, boolean reportEstimates) {
+        this(name, sim, config, seed, reportEstimates, SpareCapacity.NONE);
+    }
+
+    EnginePolicy(String name, Simulation sim, SpotFleetConfig config, long seed, boolean reportEstimates,
+                 SpareCapacity spare) {
         this.name = name;
+        this.spare = spare;
         this.reportEstimates = reportEstimates;
         this.sim = sim;
         this.random = new Random(seed);
@@ -98,7 +106,8 @@ final class EnginePolicy implements Simulation.Policy {
                 reports.add(new AgentReport(i.id, i.connected(now), i.running.size(), remaining));
             }
         }
-        EngineStep step = engine.step(Demand.of("linux", sim.queue.size()), reports);
+        EngineStep step = engine.step(Demand.of("linux", sim.queue.size()
+                + spare.extraExecutors(sim, now)), reports);
         step.retiring().forEach(a -> {
             SimInstance i = byId.get(a.instanceId());
             if (i != null) {

@@ -111,6 +111,8 @@ final class Simulation {
     private long onDemandSeconds;
     /** Set when a build enters the queue; the policy hears of it once per second. */
     private boolean queuedNow;
+    /** New builds that entered the queue so far (not reruns): what a controller's arrival history counts. */
+    private long arrived;
 
     Simulation(Workload workload, long seed) {
         this.workload = workload;
@@ -141,6 +143,7 @@ final class Simulation {
                 builds.add(b);
                 queue.add(b);
                 queuedNow = true;
+                arrived++;
                 next++;
             }
             final long now = t;
@@ -192,6 +195,10 @@ final class Simulation {
                 percentile(sorted, 95), cost, idleSeconds / 3600.0, interruptedBuilds.size(), interruptedAttempts,
                 lost, total / ((Workload.WEEK + DRAIN) / 86_400.0), calls, peak, market.interruptedInstances, instanceSeconds / 3600.0,
                 market.launches(), onDemandSeconds / 3600.0, sorted);
+    }
+
+    long arrived() {
+        return arrived;
     }
 
     /** Jenkins' queue: the oldest build goes to the first connected agent taking work with a free executor. */

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.awsdelivery.bench.spot;
 
 import io.jenkins.plugins.awsdelivery.core.spot.SpotFleetConfig;
+import io.jenkins.plugins.awsdelivery.core.spot.WarmCapacityBudget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,8 +37,16 @@ public final class SpotSimulation {
     static final String DOCUMENTED = "target-capacity, No Delay, agents ready 2-5 min";
     static final String PRICE_CAPACITY = "target-capacity, price-capacity-optimized";
     static final String BOUND = "instant capacity (lower bound)";
+    /** Fixed spare pools compared with warm capacity (issue 17): ec2-fleet's minimum spare size. */
+    static final List<Integer> SPARES = List.of(1, 2, 4);
+    /** Warm capacity budgets, percent over the engine's cost without it (0 % is the engine itself). */
+    static final List<Integer> BUDGETS = List.of(5, 10, 25);
+    /** Earlier weeks the warm capacity's forecast has learnt from before the simulated week. */
+    static final int HISTORY_WEEKS = 3;
     private static final List<String> POLICIES = List.of("engine", "engine-no-estimates", "target", "target-pco",
-            "no-delay", "documented", "on-demand", "bound");
+            "no-delay", "documented", "on-demand", "bound", "no-delay-spare-1", "no-delay-spare-2",
+            "no-delay-spare-4", "engine-spare-1", "engine-spare-2", "engine-spare-4", "engine-warm-5",
+            "engine-warm-10", "engine-warm-25");
     /** The workload whose maximum is too small for its peak: only what shows that. */
     private static final List<String> OVER_MAX_POLICIES = List.of("engine", "target", "bound");
 
@@ -71,9 +80,38 @@ public final class SpotSimulation {
             case "documented" -> new TargetCapacityPolicy(sim, max, EXECUTORS, idle, seed,
                     TargetCapacityPolicy.Variant.DOCUMENTED_LATENCY);
             case "bound" -> new InstantCapacityBound(sim, max, EXECUTORS, idle);
+            case "no-delay-spare-1", "no-delay-spare-2", "no-delay-spare-4" -> new TargetCapacityPolicy(sim, max,
+                    EXECUTORS, idle, seed, TargetCapacityPolicy.Variant.NO_DELAY, suffix(policy));
+            case "engine-spare-1", "engine-spare-2", "engine-spare-4" -> new EnginePolicy(engineSpare(suffix(policy)),
+                    sim, config(max, 0), seed, true, SpareCapacity.fixed(suffix(policy), EXECUTORS));
+            case "engine-warm-5", "engine-warm-10", "engine-warm-25" -> {
+                List<Workload> history = new ArrayList<>();
+                for (int k = HISTORY_WEEKS; k >= 1; k--) {
+                    history.add(Workload.named(w.name(), seed - 1000L * k));
+                }
+                yield new EnginePolicy(engineWarm(suffix(policy)), sim, config(max, 0), seed, true,
+                        new SpareCapacity.Forecast(SpareCapacity.Forecast.trainedOn(history),
+                                WarmCapacityBudget.percent(suffix(policy)), EXECUTORS));
+            }
             default -> new EnginePolicy("on-demand only", sim, config(max, max), seed);
         };
         return sim.run(p);
+    }
+
+    private static int suffix(String policy) {
+        return Integer.parseInt(policy.substring(policy.lastIndexOf('-') + 1));
+    }
+
+    static String engineSpare(int agents) {
+        return ENGINE + ", " + agents + " spare";
+    }
+
+    static String noDelaySpare(int agents) {
+        return NO_DELAY + ", " + agents + " spare";
+    }
+
+    static String engineWarm(int percent) {
+        return ENGINE + ", warm capacity " + percent + " %";
     }
 
     public static void main(String[] args) throws Exception {
@@ -175,8 +213,68 @@ public final class SpotSimulation {
         }
         criteria(results, firstWeek.get(firstWeek.size() - 1).name(), ENGINE, BASELINE, false);
         System.out.println();
+        warmFrontier(results, judged);
+        System.out.println();
         System.out.println(String.format(Locale.ROOT, "Simulated %d policy-weeks in %.1f s.",
                 results.size() * weeks, (System.nanoTime() - started) / 1e9));
+    }
+
+    /**
+     * Issue 17's frontier: the engine with warm capacity at each budget beside the fixed spare pools, and the checks
+     * the issue sets (dominance over fixed spares of equal or higher cost; the goal at 10 %).
+     */
+    private static void warmFrontier(List<Simulation.Result> results, List<Workload> judged) {
+        System.out.println("Warm capacity frontier (issue 17, first step; cost ratio vs this engine without it):");
+        System.out.println();
+        System.out.println("| Workload | Policy | p50 queue wait | p95 queue wait | Cost (USD/week) | Cost ratio "
+                + "| Idle agent-hours | Builds lost | AWS API calls/day |");
+        System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        for (Workload w : judged) {
+            Simulation.Result engine = find(results, w.name(), ENGINE);
+            List<String> names = new ArrayList<>(List.of(ENGINE));
+            BUDGETS.forEach(b -> names.add(engineWarm(b)));
+            SPARES.forEach(n -> names.add(engineSpare(n)));
+            names.add(NO_DELAY);
+            SPARES.forEach(n -> names.add(noDelaySpare(n)));
+            for (String name : names) {
+                Simulation.Result r = find(results, w.name(), name);
+                System.out.println(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.2f | %.3f | %.1f | %d | %.0f |",
+                        w.name(), name.equals(ENGINE) ? ENGINE + " (warm capacity 0 %)" : name,
+                        Simulation.format(r.p50Wait()), Simulation.format(r.p95Wait()), r.cost(),
+                        r.cost() / engine.cost(), r.idleAgentHours(), r.lost(), r.apiCallsPerDay()));
+            }
+        }
+        System.out.println();
+        System.out.println("Checks (issue 17):");
+        for (Workload w : judged) {
+            Simulation.Result engine = find(results, w.name(), ENGINE);
+            for (int b : BUDGETS) {
+                Simulation.Result warm = find(results, w.name(), engineWarm(b));
+                List<String> beaten = new ArrayList<>();
+                List<String> notBeaten = new ArrayList<>();
+                for (int n : SPARES) {
+                    for (String name : List.of(engineSpare(n), noDelaySpare(n))) {
+                        Simulation.Result spare = find(results, w.name(), name);
+                        if (spare.cost() >= warm.cost()) {
+                            (warm.p95Wait() <= spare.p95Wait() ? beaten : notBeaten).add(name);
+                        }
+                    }
+                }
+                System.out.println(String.format(Locale.ROOT, "- %s, warm capacity %d %%: cost ratio %.3f; "
+                                + "dominates %s; does not dominate %s", w.name(), b, warm.cost() / engine.cost(),
+                        beaten.isEmpty() ? "none of equal or higher cost" : beaten,
+                        notBeaten.isEmpty() ? "none" : notBeaten));
+            }
+            Simulation.Result ten = find(results, w.name(), engineWarm(10));
+            double goal = w.name().equals("bursty") ? 0.75 : 0.5;
+            double ratio = ratio(ten.p95Wait(), engine.p95Wait());
+            double calls = ten.apiCallsPerDay() / engine.apiCallsPerDay();
+            boolean met = ratio <= goal && ten.lost() == 0 && calls <= 2;
+            System.out.println(String.format(Locale.ROOT, "- %s, goal at 10 %%: p95 wait %s vs %s (ratio %.2f, needs "
+                            + "<= %.2f); lost %d (needs 0); API calls/day ratio %.2f (needs <= 2): %s", w.name(),
+                    Simulation.format(ten.p95Wait()), Simulation.format(engine.p95Wait()), ratio, goal, ten.lost(),
+                    calls, met ? "met" : "NOT met"));
+        }
     }
 
     private static int maxAgents(List<Workload> workloads, String name) {

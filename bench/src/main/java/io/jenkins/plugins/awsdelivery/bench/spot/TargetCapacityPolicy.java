@@ -40,6 +40,8 @@ final class TargetCapacityPolicy implements Simulation.Policy {
     private final Map<String, Long> calls = new TreeMap<>();
     private int target;
     private final Variant variant;
+    /** Idle agents kept beyond the queue (ec2-fleet's minimum spare size); 0 for none. */
+    private final int spare;
     /** Jenkins' load statistics (exponential moving averages, updated every 10 s with decay 0.9). */
     private float queueEma;
     private float availableEma;
@@ -68,6 +70,17 @@ final class TargetCapacityPolicy implements Simulation.Policy {
 
     TargetCapacityPolicy(Simulation sim, int max, int executors, long idleTimeoutSeconds, long seed,
                          Variant variant) {
+        this(sim, max, executors, idleTimeoutSeconds, seed, variant, 0);
+    }
+
+    /**
+     * With {@code spare} more than 0 (No Delay variants only), the target also covers that many idle agents beyond
+     * the running and queued builds, and an idle agent is scaled in only while more than {@code spare} are idle: the
+     * EC2 Fleet plugin's minimum spare size.
+     */
+    TargetCapacityPolicy(Simulation sim, int max, int executors, long idleTimeoutSeconds, long seed,
+                         Variant variant, int spare) {
+        this.spare = spare;
         this.sim = sim;
         this.variant = variant;
         this.max = max;
@@ -82,7 +95,7 @@ final class TargetCapacityPolicy implements Simulation.Policy {
 
     @Override
     public String name() {
-        return variant.label;
+        return spare > 0 ? variant.label + ", " + spare + " spare" : variant.label;
     }
 
     @Override
@@ -103,7 +116,7 @@ final class TargetCapacityPolicy implements Simulation.Policy {
             }
         }
         if (variant == Variant.NO_DELAY || variant == Variant.DOCUMENTED_LATENCY) {
-            int needed = (int) Math.ceil((busy + sim.queue.size()) / (double) executors);
+            int needed = (int) Math.ceil((busy + sim.queue.size()) / (double) executors) + spare;
             if (needed > target && target < max) {
                 target = Math.min(max, needed);
                 count("AutoScaling.UpdateAutoScalingGroup");
@@ -112,9 +125,15 @@ final class TargetCapacityPolicy implements Simulation.Policy {
             standardStrategy(now, busy);
         }
         if (sim.queue.isEmpty()) {
+            int idle = 0;
+            for (SimInstance i : sim.instances) {
+                if (i.scaleInAt < 0 && i.connected(now) && i.running.isEmpty()) {
+                    idle++;
+                }
+            }
             for (SimInstance i : sim.instances) {
                 if (i.scaleInAt < 0 && i.connected(now) && i.running.isEmpty() && now - i.idleSince >= idleTimeout
-                        && now - i.connectedAt >= idleTimeout) {
+                        && now - i.connectedAt >= idleTimeout && idle-- > spare) {
                     // The retention strategy takes the agent offline, then the next poll terminates it.
                     i.acceptingWork = false;
                     i.scaleInAt = now + 10;

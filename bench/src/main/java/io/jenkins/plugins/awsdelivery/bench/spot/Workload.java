@@ -36,6 +36,15 @@ record Workload(String name, String description, List<int[]> builds, MarketCondi
         return List.of(steady(seed), bursty(seed), nightlySpike(seed), highInterruption(seed));
     }
 
+    /** The workload called {@code name} generated from {@code seed} (the same generator as {@link #all}). */
+    static Workload named(String name, long seed) {
+        return switch (name) {
+            case "nightly-spike, max 40" -> nightlySpikeOverMax(seed);
+            default -> all(seed).stream().filter(w -> w.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("No workload called " + name));
+        };
+    }
+
     static Workload steady(long seed) {
         Random r = new Random(seed);
         List<int[]> b = new ArrayList<>();
