@@ -210,8 +210,9 @@ public final class EcsForceDeployStep extends AwsStep implements EcsDeployParame
             if (deployment == null) {
                 if (intent == null) {
                     connection = connection.pinned();
+                    EcsForceDeploy s = stage(); // resolves the credentials: a refused identity fails here
                     listener().getLogger().println("AWS: " + connection.describe());
-                    deployment = stage().start(i -> {
+                    deployment = s.start(i -> {
                         intent = i;
                         checkpoint();
                     });

@@ -46,8 +46,9 @@ final class ResilienceHubGateStepExecution extends PollingStepExecution<Resilien
     protected WaitState begin() throws Exception {
         if (progress == null) {
             connection = connection.pinned();
+            ResilienceHubGate g = gate(); // resolves the credentials: a refused identity fails here
             listener().getLogger().println("AWS: " + connection.describe());
-            progress = gate().begin();
+            progress = g.begin();
             checkpoint();
         }
         return gate().startWait();
