@@ -89,8 +89,9 @@ public final class AwsErrors {
         if (message.contains("Unable to load credentials")) {
             return new StageException(StageException.Kind.AWS,
                     "No AWS credentials were found for " + action + ".",
-                    "Give the step a credentialsId, set default credentials in the global configuration, or "
-                            + "provide credentials to the default chain (environment, profile, instance role).",
+                    "Name an AWS credential (the step's or the Spot cloud's credentialsId, the default credentials "
+                            + "in the global configuration, or --profile on the command line), or provide "
+                            + "credentials to the default chain (environment, profile, instance role).",
                     e);
         }
         return new StageException(StageException.Kind.AWS, action + " failed: " + message, "", e);
