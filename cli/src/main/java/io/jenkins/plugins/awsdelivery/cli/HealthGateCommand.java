@@ -1,6 +1,7 @@
 package io.jenkins.plugins.awsdelivery.cli;
 
 import io.jenkins.plugins.awsdelivery.core.DurationText;
+import io.jenkins.plugins.awsdelivery.core.GateVerdict;
 import io.jenkins.plugins.awsdelivery.core.StageLog;
 import io.jenkins.plugins.awsdelivery.core.aws.AwsClientFactory;
 import io.jenkins.plugins.awsdelivery.core.health.HealthEndpoints;
@@ -105,7 +106,7 @@ public final class HealthGateCommand extends StageCommand {
             HealthGate gate = new HealthGate(request, factory.settings().region(),
                     HealthEndpoints.forPartition(factory, passiveEndpointUrl), factory.calls(), Clock.systemUTC(), log);
             HealthGateResult result = gate.runBlocking(new BlockingWaiter(new WaitEngine(gate.waitPolicy())));
-            return new Outcome(result, result.verdict() != HealthGateResult.Verdict.FAILED);
+            return new Outcome(result, result.verdict() != GateVerdict.FAILED);
         }
     }
 }

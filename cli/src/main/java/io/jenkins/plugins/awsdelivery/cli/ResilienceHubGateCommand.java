@@ -1,6 +1,7 @@
 package io.jenkins.plugins.awsdelivery.cli;
 
 import io.jenkins.plugins.awsdelivery.core.DurationText;
+import io.jenkins.plugins.awsdelivery.core.GateVerdict;
 import io.jenkins.plugins.awsdelivery.core.StageLog;
 import io.jenkins.plugins.awsdelivery.core.aws.AwsClientFactory;
 import io.jenkins.plugins.awsdelivery.core.resiliencehub.AssessmentName;
@@ -92,7 +93,7 @@ public final class ResilienceHubGateCommand extends StageCommand {
         try (AwsClientFactory factory = new AwsClientFactory(aws.settings())) {
             ResilienceHubGate gate = new ResilienceHubGate(request, factory, Clock.systemUTC(), log);
             ResilienceHubGateResult result = gate.run(new BlockingWaiter(new WaitEngine(gate.waitPolicy())));
-            return new Outcome(result, result.verdict() != ResilienceHubGateResult.Verdict.FAILED);
+            return new Outcome(result, result.verdict() != GateVerdict.FAILED);
         }
     }
 

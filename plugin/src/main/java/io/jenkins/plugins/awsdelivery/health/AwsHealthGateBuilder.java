@@ -7,7 +7,6 @@ import hudson.Launcher;
 import hudson.model.AbstractBuild;
 import hudson.model.AbstractProject;
 import hudson.model.BuildListener;
-import hudson.model.Result;
 import hudson.tasks.BuildStepDescriptor;
 import hudson.tasks.Builder;
 import io.jenkins.plugins.awsdelivery.StageLogs;
@@ -66,11 +65,7 @@ public final class AwsHealthGateBuilder extends Builder {
         } catch (StageException e) {
             throw new AbortException(e.describe());
         }
-        switch (result.verdict()) {
-            case FAILED -> throw new AbortException(result.message());
-            case UNSTABLE -> run.setResult(Result.UNSTABLE);
-            case PASSED -> { }
-        }
+        StageLogs.apply(run, result);
         return true;
     }
 

@@ -283,14 +283,7 @@ public final class AwsHealthGateStep extends AwsStep implements HealthGateParame
         @Override
         protected void finish(WaitDecision<HealthGateResult> decision) throws Exception {
             HealthGateResult result = decision == null ? firstResult : gate().result(decision);
-            switch (result.verdict()) {
-                case FAILED -> getContext().onFailure(new AbortException(result.message()));
-                case UNSTABLE -> {
-                    StageLogs.markUnstable(getContext(), result.message());
-                    getContext().onSuccess(result.toMap());
-                }
-                case PASSED -> getContext().onSuccess(result.toMap());
-            }
+            StageLogs.finish(getContext(), result);
         }
 
         @Override

@@ -1,6 +1,5 @@
 package io.jenkins.plugins.awsdelivery.resiliencehub;
 
-import hudson.AbortException;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.awsdelivery.StageLogs;
@@ -70,14 +69,7 @@ final class ResilienceHubGateStepExecution extends PollingStepExecution<Resilien
     @Override
     protected void finish(WaitDecision<ResilienceHubGateResult> decision) throws Exception {
         ResilienceHubGateResult result = gate().result(decision);
-        switch (result.verdict()) {
-            case FAILED -> getContext().onFailure(new AbortException(result.message()));
-            case UNSTABLE -> {
-                StageLogs.markUnstable(getContext(), result.message());
-                getContext().onSuccess(result.toMap());
-            }
-            case PASSED -> getContext().onSuccess(result.toMap());
-        }
+        StageLogs.finish(getContext(), result);
     }
 
     @Override

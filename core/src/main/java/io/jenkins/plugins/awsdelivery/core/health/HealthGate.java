@@ -1,6 +1,7 @@
 package io.jenkins.plugins.awsdelivery.core.health;
 
 import io.jenkins.plugins.awsdelivery.core.DurationText;
+import io.jenkins.plugins.awsdelivery.core.GateVerdict;
 import io.jenkins.plugins.awsdelivery.core.StageException;
 import io.jenkins.plugins.awsdelivery.core.StageLog;
 import io.jenkins.plugins.awsdelivery.core.aws.ApiCallCounter;
@@ -8,7 +9,6 @@ import io.jenkins.plugins.awsdelivery.core.aws.AwsErrors;
 import io.jenkins.plugins.awsdelivery.core.aws.Partition;
 import io.jenkins.plugins.awsdelivery.core.aws.ResourceArn;
 import io.jenkins.plugins.awsdelivery.core.health.HealthGateRequest.OnEvent;
-import io.jenkins.plugins.awsdelivery.core.health.HealthGateResult.Verdict;
 import io.jenkins.plugins.awsdelivery.core.wait.PollOutcome;
 import io.jenkins.plugins.awsdelivery.core.wait.WaitPolicy;
 import io.jenkins.plugins.awsdelivery.core.wait.WaitState;
@@ -146,10 +146,10 @@ public final class HealthGate {
                 + " (" + (lastOpen.isEmpty() ? state.lastStatus() : lastOpen.size() + " matching event(s) open: "
                         + codes(lastOpen)) + ").";
         log.info(why);
-        return result(Verdict.FAILED, why, lastOpen, false);
+        return result(GateVerdict.FAILED, why, lastOpen, false);
     }
 
-    private HealthGateResult result(Verdict verdict, String why, List<HealthEvent> events, boolean unavailable) {
+    private HealthGateResult result(GateVerdict verdict, String why, List<HealthEvent> events, boolean unavailable) {
         return new HealthGateResult(verdict, why, events, unavailable, endpoints.answeringRegion(),
                 endpoints.failedOver(), checks, counter.attemptsTo(SERVICE), counter.attemptsByOperation(SERVICE),
                 warnings);
@@ -170,14 +170,14 @@ public final class HealthGate {
         if (events.isEmpty()) {
             String why = "No matching AWS Health event is open for " + scopeDescription() + ".";
             log.info(why);
-            return result(Verdict.PASSED, why, events, false);
+            return result(GateVerdict.PASSED, why, events, false);
         }
         String why = events.size() + " matching AWS Health event(s) affect " + scopeDescription() + ": "
                 + codes(events) + ".";
-        Verdict verdict = switch (request.onEvent()) {
-            case UNSTABLE -> Verdict.UNSTABLE;
-            case FAIL -> Verdict.FAILED;
-            case WAIT -> Verdict.FAILED;
+        GateVerdict verdict = switch (request.onEvent()) {
+            case UNSTABLE -> GateVerdict.UNSTABLE;
+            case FAIL -> GateVerdict.FAILED;
+            case WAIT -> GateVerdict.FAILED;
         };
         if (request.onEvent() != OnEvent.WAIT) {
             log.info(why);
@@ -187,15 +187,15 @@ public final class HealthGate {
     }
 
     private HealthGateResult unavailable() {
-        Verdict verdict = switch (request.onUnavailable()) {
-            case FAIL -> Verdict.FAILED;
-            case UNSTABLE -> Verdict.UNSTABLE;
-            case PASS -> Verdict.PASSED;
+        GateVerdict verdict = switch (request.onUnavailable()) {
+            case FAIL -> GateVerdict.FAILED;
+            case UNSTABLE -> GateVerdict.UNSTABLE;
+            case PASS -> GateVerdict.PASSED;
         };
         String why = "AWS Health cannot be checked: this account has no Business, Enterprise On-Ramp or Enterprise "
                 + "support plan, which the AWS Health API requires (SubscriptionRequiredException). onUnavailable is "
                 + request.onUnavailable().name().toLowerCase(java.util.Locale.ROOT) + ", so the gate "
-                + (verdict == Verdict.PASSED ? "passes without checking." : verdict == Verdict.UNSTABLE
+                + (verdict == GateVerdict.PASSED ? "passes without checking." : verdict == GateVerdict.UNSTABLE
                         ? "marks the build unstable." : "fails.");
         log.warn(why);
         return result(verdict, why, List.of(), true);

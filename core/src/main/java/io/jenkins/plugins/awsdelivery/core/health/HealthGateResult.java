@@ -1,7 +1,8 @@
 package io.jenkins.plugins.awsdelivery.core.health;
 
+import io.jenkins.plugins.awsdelivery.core.GateResult;
+import io.jenkins.plugins.awsdelivery.core.GateVerdict;
 import io.jenkins.plugins.awsdelivery.core.PlainValues;
-import io.jenkins.plugins.awsdelivery.core.StageResult;
 import java.util.List;
 import java.util.Map;
 
@@ -20,10 +21,10 @@ import java.util.Map;
  * @param warnings calls that only add detail (event descriptions, entity counts, affected accounts) and failed;
  *     they never change the verdict
  */
-public record HealthGateResult(Verdict verdict, String message, List<HealthEvent> events, boolean unavailable,
+public record HealthGateResult(GateVerdict verdict, String message, List<HealthEvent> events, boolean unavailable,
                                String endpointRegion, boolean failedOver, int checks, long apiCalls,
                                Map<String, Long> apiCallsByOperation, List<String> warnings)
-        implements StageResult {
+        implements GateResult {
 
     public HealthGateResult {
         events = List.copyOf(events);
@@ -31,12 +32,7 @@ public record HealthGateResult(Verdict verdict, String message, List<HealthEvent
         warnings = List.copyOf(warnings);
     }
 
-    /** The gate's answer. */
-    public enum Verdict { PASSED, UNSTABLE, FAILED }
 
-    public boolean passed() {
-        return verdict == Verdict.PASSED;
-    }
 
     @Override
     public Map<String, Object> toMap() {

@@ -2,10 +2,10 @@ package io.jenkins.plugins.awsdelivery.core.resiliencehub;
 
 import static io.jenkins.plugins.awsdelivery.core.resiliencehub.ResilienceHubGate.nullToEmpty;
 
+import io.jenkins.plugins.awsdelivery.core.GateVerdict;
 import io.jenkins.plugins.awsdelivery.core.StageException;
 import io.jenkins.plugins.awsdelivery.core.StageLog;
 import io.jenkins.plugins.awsdelivery.core.aws.AwsClientFactory;
-import io.jenkins.plugins.awsdelivery.core.resiliencehub.ResilienceHubGateResult.Verdict;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,16 +46,16 @@ final class AssessmentVerdict {
             String message = "Resilience Hub assessment " + name + " of " + progress.appName() + " failed: "
                     + (a.message() == null ? "no reason given" : a.message()) + ".";
             log.warn(message);
-            return result(Verdict.FAILED, message, a, "NotAssessed", List.of(), new int[3], List.of(), consoleUrl,
+            return result(GateVerdict.FAILED, message, a, "NotAssessed", List.of(), new int[3], List.of(), consoleUrl,
                     elapsed);
         }
         String compliance = a.complianceStatusAsString() == null ? "NotAssessed" : a.complianceStatusAsString();
         List<DisruptionCompliance> disruptions = disruptions(a);
-        Verdict verdict;
+        GateVerdict verdict;
         String why;
         switch (compliance) {
             case "PolicyMet" -> {
-                verdict = Verdict.PASSED;
+                verdict = GateVerdict.PASSED;
                 why = "meets its resiliency policy";
             }
             case "PolicyBreached" -> {
@@ -92,7 +92,7 @@ final class AssessmentVerdict {
         });
         log.info("Recommendations: %d risk, %d application component, %d alarm. %s", risk, components, alarms,
                 consoleUrl);
-        if (verdict == Verdict.PASSED && "PolicyMet".equals(compliance)) {
+        if (verdict == GateVerdict.PASSED && "PolicyMet".equals(compliance)) {
             log.info(message);
         } else {
             log.warn(message);
@@ -102,7 +102,7 @@ final class AssessmentVerdict {
     }
 
     /** @param counts risk, application component and alarm recommendations */
-    private ResilienceHubGateResult result(Verdict verdict, String message, AppAssessment a, String compliance,
+    private ResilienceHubGateResult result(GateVerdict verdict, String message, AppAssessment a, String compliance,
                                            List<DisruptionCompliance> disruptions, int[] counts,
                                            List<String> warnings, String consoleUrl, Duration elapsed) {
         return new ResilienceHubGateResult(verdict, message, request.appArn(), progress.appName(),

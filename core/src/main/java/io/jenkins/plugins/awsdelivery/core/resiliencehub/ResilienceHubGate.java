@@ -1,12 +1,12 @@
 package io.jenkins.plugins.awsdelivery.core.resiliencehub;
 
+import io.jenkins.plugins.awsdelivery.core.GateVerdict;
 import io.jenkins.plugins.awsdelivery.core.StageException;
 import io.jenkins.plugins.awsdelivery.core.StageLog;
 import io.jenkins.plugins.awsdelivery.core.aws.AwsClientFactory;
 import io.jenkins.plugins.awsdelivery.core.aws.AwsErrors;
 import io.jenkins.plugins.awsdelivery.core.aws.Partition;
 import io.jenkins.plugins.awsdelivery.core.resiliencehub.ResilienceHubGateRequest.Action;
-import io.jenkins.plugins.awsdelivery.core.resiliencehub.ResilienceHubGateResult.Verdict;
 import io.jenkins.plugins.awsdelivery.core.resiliencehub.ResilienceHubProgress.Phase;
 import io.jenkins.plugins.awsdelivery.core.wait.BlockingWaiter;
 import io.jenkins.plugins.awsdelivery.core.wait.PollOutcome;
@@ -150,7 +150,7 @@ public final class ResilienceHubGate {
                 + progress.appName() + " (last status " + (progress.lastStatus().isEmpty() ? "unknown"
                 : progress.lastStatus()) + "). " + goesOn();
         log.warn(message);
-        return new ResilienceHubGateResult(Verdict.FAILED, message, request.appArn(), progress.appName(),
+        return new ResilienceHubGateResult(GateVerdict.FAILED, message, request.appArn(), progress.appName(),
                 nullToEmpty(progress.assessmentArn()), request.assessmentName(),
                 progress.lastStatus().isEmpty() ? "Unknown" : progress.lastStatus(), "NotAssessed",
                 progress.reused(), progress.publishedVersion(), 0, List.of(), 0, 0, 0, progress.quotaUsed(),
@@ -483,11 +483,11 @@ public final class ResilienceHubGate {
         return s == null ? "" : s;
     }
 
-    static Verdict verdictFor(Action action) {
+    static GateVerdict verdictFor(Action action) {
         return switch (action) {
-            case FAIL -> Verdict.FAILED;
-            case UNSTABLE -> Verdict.UNSTABLE;
-            case PASS -> Verdict.PASSED;
+            case FAIL -> GateVerdict.FAILED;
+            case UNSTABLE -> GateVerdict.UNSTABLE;
+            case PASS -> GateVerdict.PASSED;
         };
     }
 }

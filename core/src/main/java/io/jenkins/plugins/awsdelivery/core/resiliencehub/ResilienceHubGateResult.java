@@ -1,7 +1,8 @@
 package io.jenkins.plugins.awsdelivery.core.resiliencehub;
 
+import io.jenkins.plugins.awsdelivery.core.GateResult;
+import io.jenkins.plugins.awsdelivery.core.GateVerdict;
 import io.jenkins.plugins.awsdelivery.core.PlainValues;
-import io.jenkins.plugins.awsdelivery.core.StageResult;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,29 +26,24 @@ import java.util.Map;
  * @param warnings what could not be read (recommendation counts); never changes the verdict
  * @param apiCalls AWS API calls the gate made
  */
-public record ResilienceHubGateResult(Verdict verdict, String message, String appArn, String appName,
+public record ResilienceHubGateResult(GateVerdict verdict, String message, String appArn, String appName,
                                       String assessmentArn, String assessmentName, String assessmentStatus,
                                       String complianceStatus, boolean reused, String publishedVersion,
                                       double resiliencyScore, List<DisruptionCompliance> disruptions,
                                       int riskRecommendations, int componentRecommendations,
                                       int alarmRecommendations, int quotaUsedThisMonth, String consoleUrl,
                                       List<String> warnings, Duration duration, long apiCalls)
-        implements StageResult {
+        implements GateResult {
 
     /** Resilience Hub's default quota of assessments per application and month. */
     public static final int MONTHLY_QUOTA = 20;
 
-    /** The gate's answer. */
-    public enum Verdict { PASSED, UNSTABLE, FAILED }
 
     public ResilienceHubGateResult {
         disruptions = List.copyOf(disruptions);
         warnings = List.copyOf(warnings);
     }
 
-    public boolean passed() {
-        return verdict == Verdict.PASSED;
-    }
 
     @Override
     public Map<String, Object> toMap() {

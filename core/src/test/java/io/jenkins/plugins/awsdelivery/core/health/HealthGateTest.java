@@ -3,6 +3,7 @@ package io.jenkins.plugins.awsdelivery.core.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jenkins.plugins.awsdelivery.core.GateVerdict;
 import io.jenkins.plugins.awsdelivery.core.StageException;
 import io.jenkins.plugins.awsdelivery.core.StageLog;
 import io.jenkins.plugins.awsdelivery.core.aws.ApiCallCounter;
@@ -10,7 +11,6 @@ import io.jenkins.plugins.awsdelivery.core.aws.AwsClientFactory;
 import io.jenkins.plugins.awsdelivery.core.health.HealthGateRequest.OnEvent;
 import io.jenkins.plugins.awsdelivery.core.health.HealthGateRequest.OnUnavailable;
 import io.jenkins.plugins.awsdelivery.core.health.HealthGateRequest.Scope;
-import io.jenkins.plugins.awsdelivery.core.health.HealthGateResult.Verdict;
 import io.jenkins.plugins.awsdelivery.core.wait.BlockingWaiter;
 import io.jenkins.plugins.awsdelivery.core.wait.WaitEngine;
 import io.jenkins.plugins.awsdelivery.testing.FakeAwsServer.FakeError;
@@ -80,7 +80,7 @@ class HealthGateTest {
     void noEventsPasses() {
         HealthGateResult r = run(ecsAndElb());
 
-        assertThat(r.verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(r.verdict()).isEqualTo(GateVerdict.PASSED);
         assertThat(r.events()).isEmpty();
         assertThat(r.message()).isEqualTo("No matching AWS Health event is open for ECS, ELASTICLOADBALANCING in "
                 + "eu-west-1, global.");
@@ -95,7 +95,7 @@ class HealthGateTest {
     void anOpenIssueInAnotherRegionPasses() {
         active.event("ECS", "AWS_ECS_OPERATIONAL_ISSUE", "ap-south-1", "PUBLIC", "open");
 
-        assertThat(run(ecsAndElb()).verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(run(ecsAndElb()).verdict()).isEqualTo(GateVerdict.PASSED);
     }
 
     @Test
@@ -106,7 +106,7 @@ class HealthGateTest {
 
         HealthGateResult r = run(ecsAndElb());
 
-        assertThat(r.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(r.verdict()).isEqualTo(GateVerdict.FAILED);
         assertThat(r.message()).isEqualTo("1 matching AWS Health event(s) affect ECS, ELASTICLOADBALANCING in "
                 + "eu-west-1, global: AWS_ECS_OPERATIONAL_ISSUE (eu-west-1).");
         HealthEvent e = r.events().get(0);
@@ -124,7 +124,7 @@ class HealthGateTest {
 
         HealthGateResult r = run(ecsAndElb().onEvent(OnEvent.UNSTABLE));
 
-        assertThat(r.verdict()).isEqualTo(Verdict.UNSTABLE);
+        assertThat(r.verdict()).isEqualTo(GateVerdict.UNSTABLE);
         assertThat(r.events()).extracting(HealthEvent::region).containsExactly("global");
     }
 
@@ -149,7 +149,7 @@ class HealthGateTest {
                 .extracting(HealthEvent::eventTypeCode).containsExactly("AWS_ECS_TASK_PATCHING_RETIREMENT");
         assertThat(run(ecsAndElb().onlyEventTypes(List.of("*OPERATIONAL*"))).events())
                 .extracting(HealthEvent::eventTypeCode).containsExactly("AWS_ECS_OPERATIONAL_ISSUE");
-        assertThat(run(ecsAndElb().ignoreEventTypes(List.of("AWS_ECS_*"))).verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(run(ecsAndElb().ignoreEventTypes(List.of("AWS_ECS_*"))).verdict()).isEqualTo(GateVerdict.PASSED);
     }
 
     @Test
@@ -158,7 +158,7 @@ class HealthGateTest {
         active.event("ECS", "AWS_ECS_OPERATIONAL_ISSUE", "eu-west-1", "ACCOUNT_SPECIFIC", "open")
                 .entities("arn:aws:ecs:eu-west-1:123456789012:service/prod/other");
 
-        assertThat(run(ecsAndElb().entityArns(List.of(mine))).verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(run(ecsAndElb().entityArns(List.of(mine))).verdict()).isEqualTo(GateVerdict.PASSED);
     }
 
     @Test
@@ -195,7 +195,7 @@ class HealthGateTest {
 
         HealthGateResult r = run(ecsAndElb().onEvent(OnEvent.WAIT).pollInterval(Duration.ofMinutes(1)));
 
-        assertThat(r.verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(r.verdict()).isEqualTo(GateVerdict.PASSED);
         assertThat(r.checks()).isEqualTo(4);
         assertThat(clock.instant()).isAfter(NOW.plus(Duration.ofMinutes(2)));
         assertThat(log).anySatisfy(l -> assertThat(l).startsWith("Holding the deploy: 1 matching event(s) open"));
@@ -209,7 +209,7 @@ class HealthGateTest {
 
         HealthGateResult r = run(ecsAndElb().onEvent(OnEvent.WAIT).timeout(Duration.ofMinutes(30)));
 
-        assertThat(r.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(r.verdict()).isEqualTo(GateVerdict.FAILED);
         assertThat(r.message()).startsWith("Matching AWS Health events were still open after 30m");
         assertThat(clock.instant()).isEqualTo(NOW.plus(Duration.ofMinutes(30)));
     }
@@ -217,7 +217,7 @@ class HealthGateTest {
     @ParameterizedTest
     @CsvSource({"FAIL, FAILED, fails.", "UNSTABLE, UNSTABLE, marks the build unstable.",
         "PASS, PASSED, passes without checking."})
-    void accountWithoutSupportPlanFollowsOnUnavailable(OnUnavailable onUnavailable, Verdict verdict, String end) {
+    void accountWithoutSupportPlanFollowsOnUnavailable(OnUnavailable onUnavailable, GateVerdict verdict, String end) {
         active.subscriptionRequired(true);
 
         HealthGateResult r = run(ecsAndElb().onUnavailable(onUnavailable));
@@ -237,7 +237,7 @@ class HealthGateTest {
 
         HealthGateResult r = run(ecsAndElb());
 
-        assertThat(r.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(r.verdict()).isEqualTo(GateVerdict.FAILED);
         assertThat(r.failedOver()).isTrue();
         assertThat(r.endpointRegion()).isEqualTo("us-east-2");
         assertThat(log).anySatisfy(l -> assertThat(l).isEqualTo("WARNING: The AWS Health endpoint in us-east-1 "
@@ -252,7 +252,7 @@ class HealthGateTest {
 
         HealthGateResult r = run(ecsAndElb().onEvent(OnEvent.WAIT));
 
-        assertThat(r.verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(r.verdict()).isEqualTo(GateVerdict.PASSED);
         assertThat(active.server().count("DescribeEvents")).isGreaterThanOrEqualTo(5);
     }
 
@@ -355,7 +355,7 @@ class HealthGateTest {
 
         HealthGateResult r = run(ecsAndElb());
 
-        assertThat(r.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(r.verdict()).isEqualTo(GateVerdict.FAILED);
         assertThat(r.events()).extracting(HealthEvent::eventTypeCode).containsExactly("AWS_ECS_OPERATIONAL_ISSUE");
         assertThat(r.warnings()).singleElement().satisfies(w -> assertThat(w).contains("(" + action + ")")
                 .contains("AWS denied " + action).endsWith("The verdict does not depend on it."));
@@ -371,7 +371,7 @@ class HealthGateTest {
 
         HealthGateResult r = run(ecsAndElb());
 
-        assertThat(r.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(r.verdict()).isEqualTo(GateVerdict.FAILED);
         assertThat(r.message()).isEqualTo("1 matching AWS Health event(s) affect ECS, ELASTICLOADBALANCING in "
                 + "eu-west-1, global: AWS_ECS_OPERATIONAL_ISSUE (eu-west-1).");
         assertThat(r.events().get(0).affectedEntities()).isZero();
@@ -386,7 +386,7 @@ class HealthGateTest {
 
         HealthGateResult r = run(ecsAndElb().organization(true).accountIds(List.of("222222222222")));
 
-        assertThat(r.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(r.verdict()).isEqualTo(GateVerdict.FAILED);
         assertThat(r.warnings()).singleElement().asString().contains("health:DescribeAffectedAccountsForOrganization");
     }
 
@@ -396,7 +396,7 @@ class HealthGateTest {
 
         HealthGateResult r = run(ecsAndElb().onEvent(OnEvent.WAIT).timeout(Duration.ofMinutes(15)));
 
-        assertThat(r.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(r.verdict()).isEqualTo(GateVerdict.FAILED);
         assertThat(r.message()).contains("1 matching event(s) open: AWS_ECS_OPERATIONAL_ISSUE (eu-west-1)");
         assertThat(r.events()).extracting(HealthEvent::eventTypeCode).containsExactly("AWS_ECS_OPERATIONAL_ISSUE");
         assertThat(r.toMap()).containsEntry("eventCount", 1);
@@ -449,7 +449,7 @@ class HealthGateTest {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         assertThat(took).as("one check with a failover").isLessThan(Duration.ofSeconds(15));
-        assertThat(r.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(r.verdict()).isEqualTo(GateVerdict.FAILED);
         assertThat(r.failedOver()).isTrue();
         assertThat(r.endpointRegion()).isEqualTo("us-east-2");
         assertThat(passive.server().requests("DescribeEvents").get(0).signedRegion()).isEqualTo("us-east-2");

@@ -3,12 +3,12 @@ package io.jenkins.plugins.awsdelivery.core.resiliencehub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jenkins.plugins.awsdelivery.core.GateVerdict;
 import io.jenkins.plugins.awsdelivery.core.StageException;
 import io.jenkins.plugins.awsdelivery.core.StageLog;
 import io.jenkins.plugins.awsdelivery.core.aws.AwsClientFactory;
 import io.jenkins.plugins.awsdelivery.core.resiliencehub.ResilienceHubGateRequest.Action;
 import io.jenkins.plugins.awsdelivery.core.resiliencehub.ResilienceHubGateRequest.ImportStrategy;
-import io.jenkins.plugins.awsdelivery.core.resiliencehub.ResilienceHubGateResult.Verdict;
 import io.jenkins.plugins.awsdelivery.core.wait.BlockingWaiter;
 import io.jenkins.plugins.awsdelivery.core.wait.PollOutcome;
 import io.jenkins.plugins.awsdelivery.core.wait.WaitEngine;
@@ -82,7 +82,7 @@ class ResilienceHubGateTest {
 
         ResilienceHubGateResult result = run(request().build());
 
-        assertThat(result.verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(result.verdict()).isEqualTo(GateVerdict.PASSED);
         assertThat(result.complianceStatus()).isEqualTo("PolicyMet");
         assertThat(result.assessmentName()).isEqualTo("jenkins-shop-release-42");
         assertThat(result.assessmentArn()).startsWith("arn:aws:resiliencehub:eu-west-1:123456789012:app-assessment/");
@@ -140,7 +140,7 @@ class ResilienceHubGateTest {
 
         ResilienceHubGateResult result = run(request().build());
 
-        assertThat(result.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(result.verdict()).isEqualTo(GateVerdict.FAILED);
         assertThat(result.complianceStatus()).isEqualTo("PolicyBreached");
         assertThat(result.message()).contains("shop breaches its resiliency policy in AZ");
         assertThat(result.disruptions().stream().filter(DisruptionCompliance::breached).findFirst().orElseThrow()
@@ -153,13 +153,13 @@ class ResilienceHubGateTest {
         shop.resourcesChanged().nextAssessment().compliance("PolicyBreached")
                 .disruption("Region", "PolicyBreached", 90000, 3600);
         ResilienceHubGateResult unstable = run(request().onBreach(Action.UNSTABLE).build());
-        assertThat(unstable.verdict()).isEqualTo(Verdict.UNSTABLE);
+        assertThat(unstable.verdict()).isEqualTo(GateVerdict.UNSTABLE);
         assertThat(unstable.message()).endsWith("marking the build unstable as configured.");
 
         shop.resourcesChanged().nextAssessment().compliance("PolicyBreached");
         ResilienceHubGateResult passed = run(ResilienceHubGateRequest.builder(arnOf(shop), "jenkins-shop-43")
                 .stackArns(List.of(STACK)).onBreach(Action.PASS).build());
-        assertThat(passed.verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(passed.verdict()).isEqualTo(GateVerdict.PASSED);
         assertThat(passed.complianceStatus()).isEqualTo("PolicyBreached");
         assertThat(passed.message()).endsWith("passing as configured.");
     }
@@ -168,14 +168,14 @@ class ResilienceHubGateTest {
     void anApplicationWithoutPolicyFailsByDefaultAndPassesWhenConfigured() {
         shop.noPolicy().resourcesChanged().nextAssessment().compliance("MissingPolicy");
         ResilienceHubGateResult failed = run(request().build());
-        assertThat(failed.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(failed.verdict()).isEqualTo(GateVerdict.FAILED);
         assertThat(failed.message()).contains("could not be judged against a policy (MissingPolicy)");
         assertThat(log).anyMatch(l -> l.contains("has no resiliency policy"));
 
         shop.resourcesChanged().nextAssessment().compliance("NotApplicable");
         ResilienceHubGateResult passed = run(ResilienceHubGateRequest.builder(arnOf(shop), "jenkins-shop-43")
                 .stackArns(List.of(STACK)).onMissingPolicy(Action.PASS).build());
-        assertThat(passed.verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(passed.verdict()).isEqualTo(GateVerdict.PASSED);
         assertThat(passed.complianceStatus()).isEqualTo("NotApplicable");
     }
 
@@ -198,7 +198,7 @@ class ResilienceHubGateTest {
 
         ResilienceHubGateResult result = run(request().onBreach(Action.PASS).build());
 
-        assertThat(result.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(result.verdict()).isEqualTo(GateVerdict.FAILED);
         assertThat(result.assessmentStatus()).isEqualTo("Failed");
         assertThat(result.message()).contains("failed: Role AwsResilienceHubAssessmentRole cannot be assumed");
     }
@@ -212,7 +212,7 @@ class ResilienceHubGateTest {
 
         assertThat(result.reused()).isTrue();
         assertThat(result.assessmentName()).isEqualTo("jenkins-shop-41");
-        assertThat(result.verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(result.verdict()).isEqualTo(GateVerdict.PASSED);
         assertThat(result.quotaUsedThisMonth()).isEqualTo(1);
         assertThat(hub.server().count("StartAppAssessment")).isZero();
         assertThat(hub.server().count("PublishAppVersion")).isZero();
@@ -279,7 +279,7 @@ class ResilienceHubGateTest {
             outcome = resumed.pollOnce();
         } while (outcome instanceof PollOutcome.KeepWaiting<ResilienceHubGateResult>);
 
-        assertThat(((PollOutcome.Done<ResilienceHubGateResult>) outcome).value().verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(((PollOutcome.Done<ResilienceHubGateResult>) outcome).value().verdict()).isEqualTo(GateVerdict.PASSED);
         assertThat(hub.server().count("StartAppAssessment")).isEqualTo(1);
         assertThat(hub.server().count("ImportResourcesToDraftAppVersion")).isEqualTo(1);
     }
@@ -311,7 +311,7 @@ class ResilienceHubGateTest {
 
         ResilienceHubGateResult result = run(request().build());
 
-        assertThat(result.verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(result.verdict()).isEqualTo(GateVerdict.PASSED);
         assertThat(hub.server().count("DescribeAppAssessment")).isGreaterThanOrEqualTo(6);
     }
 
@@ -392,7 +392,7 @@ class ResilienceHubGateTest {
 
         ResilienceHubGateResult result = run(request().build());
 
-        assertThat(result.verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(result.verdict()).isEqualTo(GateVerdict.PASSED);
         assertThat(result.alarmRecommendations()).isZero();
         assertThat(result.componentRecommendations()).isEqualTo(3);
         assertThat(result.warnings()).singleElement().asString()
@@ -405,7 +405,7 @@ class ResilienceHubGateTest {
 
         ResilienceHubGateResult result = run(request().timeout(Duration.ofMinutes(20)).build());
 
-        assertThat(result.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(result.verdict()).isEqualTo(GateVerdict.FAILED);
         assertThat(result.assessmentStatus()).isEqualTo("Pending");
         assertThat(result.message()).contains("Timed out after 20 min")
                 .contains("Resilience Hub cannot cancel an assessment");
