@@ -147,15 +147,16 @@ public final class TrivyScan {
                     duplicates[0]++;
                     return;
                 }
+                // The gate judges every finding Trivy reported: one too large for Security Hub still gates.
+                if (gate.gates(f)) {
+                    gating.add(new Gating(f.id(), f.issue(), f.severity(), f.finding().title()));
+                }
                 if (m.error() != null) {
                     log.warn("Finding %s (%s) cannot be imported: %s.", f.id(), f.issue(), m.error());
                     failed.add(f.id(), "InvalidFinding", m.error());
                     return;
                 }
                 total[0]++;
-                if (gate.gates(f)) {
-                    gating.add(new Gating(f.id(), f.issue(), f.severity(), f.finding().title()));
-                }
                 if (!request.importSeverities().isEmpty() && !request.importSeverities().contains(f.severity())) {
                     return;
                 }
@@ -240,7 +241,13 @@ public final class TrivyScan {
             } else {
                 gone.forEach(id -> kept.put(id, before.get(id)));
             }
-            store.save(new ImportState(repository, productArn, now.toString(), kept));
+            try {
+                store.save(new ImportState(repository, productArn, now.toString(), kept));
+            } catch (StageException e) {
+                // The import and the gate are done: a state that cannot be kept costs the next import a read-back
+                // from Security Hub, never this verdict.
+                log.warn("%s", e.describe());
+            }
         }
 
         TrivyScanResult result = new TrivyScanResult(repository, report.severityCounts(), total[0], imported,

@@ -195,6 +195,45 @@ class TrivyScanTest {
     }
 
     @Test
+    void aCriticalFindingTooLargeForSecurityHubStillFailsTheGate() {
+        TrivyReports report = TrivyReports.image(IMAGE)
+                .vulnerability("a.jar", "CVE-HUGE", "p".repeat(300_000), "CRITICAL", "2.0", null)
+                .vulnerability("b.jar", "CVE-HIGH", "lib-b", "HIGH", "2.0", null);
+
+        TrivyScanResult r = scan(report(report, "huge.json"));
+
+        assertThat(r.imported()).isEqualTo(1);
+        assertThat(r.failed()).singleElement().satisfies(f -> assertThat(f.toString()).contains("InvalidFinding"));
+        assertThat(r.gatePassed()).isFalse();
+        assertThat(r.gatingIssues()).containsExactly("CVE-HUGE");
+    }
+
+    @Test
+    void aStateThatCannotBeKeptIsAWarningAndKeepsTheVerdict() {
+        TrivyReports report = TrivyReports.image(IMAGE)
+                .vulnerability("a.jar", "CVE-FIXABLE", "lib-a", "CRITICAL", "2.0", null);
+        ImportStateStore unwritable = new ImportStateStore() {
+            @Override
+            public java.util.Optional<Earlier> load(String productArn, String repository) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public void save(ImportState state) {
+                throw StageException.invalidInput("The state file /ro/state.json cannot be written: read-only.",
+                        "Check --state-file's directory and permissions.");
+            }
+        };
+
+        TrivyScanResult r = scan(report(report, "r.json"), unwritable);
+
+        assertThat(r.imported()).isEqualTo(1);
+        assertThat(r.gatePassed()).isFalse();
+        assertThat(r.gatingIssues()).containsExactly("CVE-FIXABLE");
+        assertThat(log).anySatisfy(l -> assertThat(l).contains("/ro/state.json cannot be written"));
+    }
+
+    @Test
     void blankFailOnEntriesMeanTheDefaultNotANeverFailingGate() {
         TrivyReports report = TrivyReports.image(IMAGE)
                 .vulnerability("a.jar", "CVE-FIXABLE", "lib-a", "CRITICAL", "2.0", null);
