@@ -117,13 +117,18 @@ public final class AwsConnection implements Serializable {
      * any call, when the {@link io.jenkins.plugins.awsdelivery.core.identity.BuildIdentityPolicy} does not allow
      * them.
      */
+    private String stepName() {
+        return step == null ? "This AWS step" : step;
+    }
+
     public ResolvedAws resolve(Run<?, ?> run, TaskListener listener) throws AbortException {
         AwsDeliveryStagesConfiguration global = AwsDeliveryStagesConfiguration.get();
         boolean hasCredential = pinned ? credentialsId != null
                 : credentialsId != null || global.getDefaultCredentialsId() != null;
         try {
-            global.identityPolicy().checkAws(step == null ? "This AWS step" : step, hasCredential,
-                    roleFromStep ? roleArn : null);
+            // State saved before roleFromStep existed reads it as false: unpinned, any role here came from the step.
+            global.identityPolicy().checkAws(stepName(), hasCredential,
+                    (pinned ? roleFromStep : roleArn != null) ? roleArn : null);
         } catch (StageException e) {
             global.refused(run);
             throw new AbortException(e.describe());
@@ -133,7 +138,8 @@ public final class AwsConnection implements Serializable {
                 ? AssumeRole.sessionNameFrom(run.getParent().getFullName() + "-" + run.getNumber()) : null;
         AwsSettings.Layer step = AwsSettings.Layer.EMPTY.withRegion(region).withRole(roleArn, externalId);
         if (credentialsId != null) {
-            AwsCredentialsLookup.Resolved c = AwsCredentialsLookup.forBuild(credentialsId, run);
+            AwsCredentialsLookup.Resolved c = AwsCredentialsLookup.forBuild(credentialsId, run,
+                    global.identityPolicy(), stepName());
             step = step.withCredentials(c.source());
             secrets.addAll(c.secrets());
         }

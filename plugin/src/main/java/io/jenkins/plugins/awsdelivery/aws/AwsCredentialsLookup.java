@@ -1,5 +1,6 @@
 package io.jenkins.plugins.awsdelivery.aws;
 
+import com.cloudbees.jenkins.plugins.awscredentials.AWSCredentialsImpl;
 import com.cloudbees.jenkins.plugins.awscredentials.AmazonWebServicesCredentials;
 import com.cloudbees.plugins.credentials.CredentialsMatcher;
 import com.cloudbees.plugins.credentials.CredentialsMatchers;
@@ -8,13 +9,16 @@ import com.cloudbees.plugins.credentials.common.StandardCredentials;
 import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
 import hudson.AbortException;
+import hudson.Util;
 import hudson.model.Item;
 import hudson.model.Queue;
 import hudson.model.Run;
 import hudson.model.queue.Tasks;
 import hudson.security.ACL;
 import hudson.util.ListBoxModel;
+import io.jenkins.plugins.awsdelivery.core.StageException;
 import io.jenkins.plugins.awsdelivery.core.aws.CredentialsSource;
+import io.jenkins.plugins.awsdelivery.core.identity.BuildIdentityPolicy;
 import java.util.Collections;
 import java.util.List;
 import jenkins.model.Jenkins;
@@ -37,12 +41,29 @@ public final class AwsCredentialsLookup {
 
     /** The credentials with this ID, as visible to the build, recorded as used by it. */
     public static Resolved forBuild(String credentialsId, Run<?, ?> run) throws AbortException {
+        return forBuild(credentialsId, run, null, null);
+    }
+
+    /**
+     * The credentials a step names itself, as visible to the build, checked against the identity policy before
+     * they are used: a credential without keys that assumes a role would use the controller's own identity.
+     */
+    public static Resolved forBuild(String credentialsId, Run<?, ?> run, BuildIdentityPolicy policy, String step)
+            throws AbortException {
         StandardCredentials c = CredentialsProvider.findCredentialById(credentialsId, StandardCredentials.class, run,
                 Collections.emptyList());
         if (c == null) {
             throw new AbortException("AWS credentials '" + credentialsId + "' were not found for "
                     + run.getFullDisplayName() + ". Check the ID, and that the credential is in a folder or domain "
                     + "this job can use.");
+        }
+        if (policy != null && c instanceof AWSCredentialsImpl impl) {
+            try {
+                policy.checkCredentialRole(step, credentialsId, Util.fixEmptyAndTrim(impl.getAccessKey()) == null,
+                        Util.fixEmptyAndTrim(impl.getIamRoleArn()));
+            } catch (StageException e) {
+                throw new AbortException(e.describe());
+            }
         }
         CredentialsProvider.track(run, c);
         return resolved(credentialsId, c);
@@ -71,6 +92,10 @@ public final class AwsCredentialsLookup {
     private static Resolved resolved(String credentialsId, StandardCredentials c) throws AbortException {
         if (c instanceof AmazonWebServicesCredentials aws) {
             AwsCredentials v2 = aws.resolveCredentials();
+            if (v2 == null) {
+                throw new AbortException("AWS credentials '" + credentialsId + "' hold neither an access key nor a "
+                        + "role to assume. Give the credential an access key and secret key.");
+            }
             String token = v2 instanceof AwsSessionCredentials session ? session.sessionToken() : null;
             CredentialsSource source = new CredentialsSource.StaticKeys(v2.accessKeyId(), v2.secretAccessKey(), token);
             return new Resolved(source, secrets(v2.secretAccessKey(), token));

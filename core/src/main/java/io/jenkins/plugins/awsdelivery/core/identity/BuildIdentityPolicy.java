@@ -58,6 +58,32 @@ public record BuildIdentityPolicy(boolean controllerAwsIdentity, boolean control
     }
 
     /**
+     * Checks a Jenkins AWS credential that a step names itself, before the credential is used. A credential without
+     * an access key that assumes a role assumes it with the controller's own AWS identity (the aws-credentials
+     * plugin delegates to the instance profile), and the role it assumes must be one a step may assume.
+     *
+     * @param withoutKeys the credential holds no access key
+     * @param credentialRoleArn the role the credential assumes, or null
+     */
+    public void checkCredentialRole(String step, String credentialsId, boolean withoutKeys, String credentialRoleArn) {
+        if (credentialRoleArn == null || credentialRoleArn.isBlank()) {
+            return;
+        }
+        if (withoutKeys && !controllerAwsIdentity) {
+            throw StageException.invalidInput(step + " uses the AWS credential '" + credentialsId + "', which has no "
+                    + "access key and assumes " + credentialRoleArn + " with the controller's own AWS identity; builds "
+                    + "may not use that identity.", "Give the credential an access key, or ask an administrator to "
+                    + "tick \"Builds may use the controller's own AWS identity\" in " + SETTINGS + ".");
+        }
+        if (!roleAllowed(credentialRoleArn)) {
+            throw StageException.invalidInput(step + " uses the AWS credential '" + credentialsId + "', which assumes "
+                    + "role " + credentialRoleArn + "; the allowed role ARNs in " + SETTINGS + " do not include it ("
+                    + String.join(", ", allowedRoleArns) + ").", "Use a credential whose role is allowed, or ask an "
+                    + "administrator to add this one.");
+        }
+    }
+
+    /**
      * Checks a Kubernetes step's connection before any call.
      *
      * @param hasCredential the step names a kubeconfig or token credential

@@ -52,6 +52,35 @@ class BuildIdentityPolicyTest {
     }
 
     @Test
+    void aKeylessCredentialThatAssumesARoleUsesTheControllersIdentityAndNeedsTheOptIn() {
+        assertThatThrownBy(() -> BuildIdentityPolicy.strict().checkCredentialRole("ecsForceDeploy", "folder-aws", true,
+                DEPLOY_ROLE))
+                .isInstanceOf(StageException.class)
+                .hasMessageContaining("'folder-aws', which has no access key and assumes " + DEPLOY_ROLE)
+                .satisfies(e -> assertThat(((StageException) e).describe())
+                        .contains("Builds may use the controller's own AWS identity"));
+        assertThatCode(() -> new BuildIdentityPolicy(true, false, List.of())
+                .checkCredentialRole("ecsForceDeploy", "folder-aws", true, DEPLOY_ROLE)).doesNotThrowAnyException();
+        assertThatCode(() -> BuildIdentityPolicy.strict()
+                .checkCredentialRole("ecsForceDeploy", "folder-aws", false, DEPLOY_ROLE)).doesNotThrowAnyException();
+        assertThatCode(() -> BuildIdentityPolicy.strict()
+                .checkCredentialRole("ecsForceDeploy", "folder-aws", true, null)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void theRoleACredentialAssumesMustBeAllowedToo() {
+        BuildIdentityPolicy policy = new BuildIdentityPolicy(false, false,
+                List.of("arn:aws:iam::123456789012:role/deploy-*"));
+
+        assertThatCode(() -> policy.checkCredentialRole("ecsForceDeploy", "c", false, DEPLOY_ROLE))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> policy.checkCredentialRole("ecsForceDeploy", "c", false,
+                "arn:aws:iam::123456789012:role/admin"))
+                .hasMessageContaining("assumes role arn:aws:iam::123456789012:role/admin")
+                .hasMessageContaining("deploy-*");
+    }
+
+    @Test
     void theAllowListLimitsTheRolesAStepMayAssume() {
         BuildIdentityPolicy policy = new BuildIdentityPolicy(false, false,
                 List.of("arn:aws:iam::123456789012:role/deploy-*", "arn:aws:iam::*:role/readonly"));
