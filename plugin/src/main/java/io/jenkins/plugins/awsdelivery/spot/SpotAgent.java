@@ -31,7 +31,7 @@ public final class SpotAgent extends AbstractCloudSlave {
     private final String instanceType;
     private final String subnetId;
     /** True once the instance got its inbound secret (saved with the node: once per instance, across restarts). */
-    private boolean secretIssued;
+    private volatile boolean secretIssued;
 
     SpotAgent(SpotCloud cloud, Agent agent, ComputerLauncher launcher) throws Descriptor.FormException, IOException {
         super(agent.instanceId(), cloud.getRemoteFs(), launcher);
@@ -85,8 +85,8 @@ public final class SpotAgent extends AbstractCloudSlave {
         return secretIssued;
     }
 
-    void markSecretIssued() {
-        secretIssued = true;
+    void markSecretIssued(boolean issued) {
+        secretIssued = issued;
     }
 
     /** The cloud, or null when it was removed from the configuration. */

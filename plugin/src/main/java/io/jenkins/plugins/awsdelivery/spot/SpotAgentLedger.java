@@ -41,7 +41,13 @@ final class SpotAgentLedger implements AgentSecretIssuer.AgentLedger {
         if (a == null) {
             throw new IllegalStateException("agent " + instanceId + " was removed");
         }
-        a.markSecretIssued();
-        Jenkins.get().updateNode(a);
+        a.markSecretIssued(true);
+        try {
+            Jenkins.get().updateNode(a);
+        } catch (Exception | Error e) {
+            // Not saved, so not handed out (the issuer refuses): the instance may ask again.
+            a.markSecretIssued(false);
+            throw e;
+        }
     }
 }

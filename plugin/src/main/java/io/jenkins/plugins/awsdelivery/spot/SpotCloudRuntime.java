@@ -368,7 +368,12 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
             return;
         }
         RETIRING.remove(this);
-        connection.close();
+        try {
+            // After the round in progress, which may be using these clients (stop can come from another thread).
+            worker.execute(connection::close);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            connection.close();
+        }
         worker.shutdown();
         remember("Stopped");
     }

@@ -191,7 +191,15 @@ public final class AgentSecretIssuer {
         return new Answer.Granted(instanceId, secret.get());
     }
 
+    /** A real identity document and its signatures are a few kilobytes; anything far larger is not one. */
+    private static final int MAX_FIELD_CHARS = 16 * 1024;
+
     private Optional<byte[]> verified(SecretRequest req) {
+        for (String field : new String[] {req.document(), req.pkcs7(), req.rsa2048()}) {
+            if (field != null && field.length() > MAX_FIELD_CHARS) {
+                return Optional.empty();
+            }
+        }
         byte[] document = req.document() == null ? null : req.document().getBytes(StandardCharsets.UTF_8);
         for (String signature : new String[] {req.rsa2048(), req.pkcs7()}) {
             if (signature != null && !signature.isBlank()) {

@@ -55,7 +55,8 @@ public final class IdentitySignature {
                                                    List<X509Certificate> trusted) {
         try {
             return verify(decode(pkcs7), detachedContent, trusted);
-        } catch (IllegalArgumentException | GeneralSecurityException | IndexOutOfBoundsException e) {
+        } catch (RuntimeException | GeneralSecurityException e) {
+            // Whatever a malformed signature makes the parser throw is a refusal, never an error page.
             return Optional.empty();
         }
     }
@@ -147,7 +148,17 @@ public final class IdentitySignature {
     /** One DER (or BER with indefinite lengths) element. */
     private record Der(int tag, byte[] source, int start, int headerLength, int length, boolean indefinite) {
 
+        /** Nesting of indefinite-length elements allowed; an EC2 PKCS#7 uses a handful. */
+        private static final int MAX_DEPTH = 32;
+
         static Der read(byte[] b, int at) {
+            return read(b, at, 0);
+        }
+
+        private static Der read(byte[] b, int at, int depth) {
+            if (depth > MAX_DEPTH) {
+                throw new IllegalArgumentException("nested too deeply");
+            }
             int tag = b[at] & 0xFF;
             if ((tag & 0x1F) == 0x1F) {
                 throw new IllegalArgumentException("multi-byte tags are not used in PKCS#7");
@@ -160,7 +171,7 @@ public final class IdentitySignature {
                 length = first;
             } else if (first == 0x80) {
                 indefinite = true;
-                length = indefiniteLength(b, p, tag);
+                length = indefiniteLength(b, p, tag, depth);
             } else {
                 int n = first & 0x7F;
                 if (n > 4) {
@@ -170,7 +181,7 @@ public final class IdentitySignature {
                 for (int k = 0; k < n; k++) {
                     length = (length << 8) | (b[p++] & 0xFF);
                 }
-                if (length < 0 || p + length > b.length) {
+                if (length < 0 || length > b.length - p) {
                     throw new IllegalArgumentException("length beyond the input");
                 }
             }
@@ -178,13 +189,13 @@ public final class IdentitySignature {
         }
 
         /** The length of an indefinite-length element's children, not counting its end-of-contents octets. */
-        private static int indefiniteLength(byte[] b, int from, int tag) {
+        private static int indefiniteLength(byte[] b, int from, int tag, int depth) {
             if ((tag & 0x20) == 0) {
                 throw new IllegalArgumentException("indefinite length on a primitive element");
             }
             int p = from;
             while (!(b[p] == 0 && b[p + 1] == 0)) {
-                Der child = read(b, p);
+                Der child = read(b, p, depth + 1);
                 p = child.end();
             }
             return p - from;

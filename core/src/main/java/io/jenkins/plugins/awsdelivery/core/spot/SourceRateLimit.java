@@ -2,7 +2,8 @@ package io.jenkins.plugins.awsdelivery.core.spot;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -12,12 +13,15 @@ import java.util.Map;
  */
 public final class SourceRateLimit {
 
-    /** Sources remembered at most; past it the ones with full buckets are forgotten. */
+    /**
+     * Sources remembered at most; past it the ones with full buckets are forgotten, then the least recently seen, so
+     * that a flood of made-up sources can never lock a real instance out.
+     */
     private static final int MAX_SOURCES = 4096;
 
     private final int burst;
     private final Duration refill;
-    private final Map<String, Bucket> buckets = new HashMap<>();
+    private final Map<String, Bucket> buckets = new LinkedHashMap<>(16, 0.75f, true);
 
     private static final class Bucket {
         double tokens;
@@ -36,8 +40,10 @@ public final class SourceRateLimit {
         if (b == null) {
             if (buckets.size() >= MAX_SOURCES) {
                 buckets.values().removeIf(x -> refilled(x, now) >= burst);
-                if (buckets.size() >= MAX_SOURCES) {
-                    return false;
+                Iterator<Bucket> leastRecent = buckets.values().iterator();
+                while (buckets.size() >= MAX_SOURCES && leastRecent.hasNext()) {
+                    leastRecent.next();
+                    leastRecent.remove();
                 }
             }
             b = new Bucket();
