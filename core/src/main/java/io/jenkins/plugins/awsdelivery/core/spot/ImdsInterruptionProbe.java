@@ -14,6 +14,7 @@ import java.util.Optional;
 /**
  * Runs on the agent's own instance: asks the instance metadata service (IMDSv2, session token) whether EC2 has
  * announced an interruption or a rebalance recommendation for it. No AWS API call and no IAM permission needed.
+ * Plain Java HTTP with no file, shell or OS call, so it works the same on Linux and Windows agents.
  */
 public final class ImdsInterruptionProbe {
 
@@ -32,7 +33,10 @@ public final class ImdsInterruptionProbe {
     public ImdsInterruptionProbe(URI endpoint, Clock clock) {
         this.endpoint = endpoint;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        // IMDS is link-local: a proxy set for the agent's JVM (-Dhttp.proxyHost, or java.net.useSystemProxies with
+        // the Windows system proxy) cannot reach it, and http.nonProxyHosts does not list it by default.
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).proxy(HttpClient.Builder.NO_PROXY)
+                .build();
     }
 
     /** The interruption notice if there is one, else a rebalance recommendation if there is one, else empty. */
