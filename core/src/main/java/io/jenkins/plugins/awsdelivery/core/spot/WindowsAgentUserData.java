@@ -79,6 +79,11 @@ public final class WindowsAgentUserData {
                 + "$AgentJar = Join-Path $BootDir 'agent.jar'\n"
                 + "$StartScript = Join-Path $BootDir 'start-agent.ps1'\n"
                 + COMMON_FUNCTIONS
+                // Windows PowerShell gives bytes instead of text for some content types.
+                + "function Get-Text($Response) {\n"
+                + "  if ($Response.Content -is [byte[]]) { return [Text.Encoding]::UTF8.GetString($Response.Content) }\n"
+                + "  return [string]$Response.Content\n"
+                + "}\n"
                 + "function Get-Imds([string]$Path, [switch]$Optional) {\n"
                 + "  try {\n"
                 + "    $r = Invoke-WebRequest -UseBasicParsing -TimeoutSec 10 -Uri ('http://169.254.169.254/latest/'"
@@ -191,12 +196,8 @@ public final class WindowsAgentUserData {
         return script;
     }
 
-    /** Reads a web answer's text whatever its content type (Windows PowerShell gives bytes for some). */
-    private static final String COMMON_FUNCTIONS = "function Get-Text($Response) {\n"
-            + "  if ($Response.Content -is [byte[]]) { return [Text.Encoding]::UTF8.GetString($Response.Content) }\n"
-            + "  return [string]$Response.Content\n"
-            + "}\n"
-            + "function Update-SessionEnvironment {\n"
+    /** Used by both scripts: the environment reloaded from the registry (refreshenv), and where Java is. */
+    private static final String COMMON_FUNCTIONS = "function Update-SessionEnvironment {\n"
             + "  foreach ($Scope in 'Machine', 'User') {\n"
             + "    $Vars = [Environment]::GetEnvironmentVariables($Scope)\n"
             + "    foreach ($Name in @($Vars.Keys)) {\n"
