@@ -179,8 +179,11 @@ public final class WindowsAgentUserData {
                 + " -Argument ('-NoProfile -NonInteractive -ExecutionPolicy Bypass -File \"' + $StartScript"
                 + " + '\" -AgentName ' + $InstanceId)\n"
                 + "$Principal = New-ScheduledTaskPrincipal -UserId $System -LogonType ServiceAccount -RunLevel Highest\n"
+                // No time limit (the default stops a task after 72 h), and normal priority: the default, 7, gives the
+                // agent and its builds below-normal CPU, I/O and memory priority.
                 + "$Settings = New-ScheduledTaskSettingsSet -AllowStartIfOnBatteries -DontStopIfGoingOnBatteries"
-                + " -StartWhenAvailable -MultipleInstances IgnoreNew -ExecutionTimeLimit ([TimeSpan]::Zero)\n"
+                + " -StartWhenAvailable -MultipleInstances IgnoreNew -ExecutionTimeLimit ([TimeSpan]::Zero)"
+                + " -Priority 4\n"
                 + "Register-ScheduledTask -TaskName " + quote(TASK_NAME) + " -Action $Action"
                 + " -Trigger (New-ScheduledTaskTrigger -AtStartup) -Principal $Principal -Settings $Settings -Force"
                 + " | Out-Null\n"

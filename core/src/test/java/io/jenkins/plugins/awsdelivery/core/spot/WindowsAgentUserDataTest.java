@@ -49,7 +49,7 @@ class WindowsAgentUserDataTest {
                 "-Uri ($JenkinsUrl + 'aws-spot-agent/secret') -ContentType 'application/x-www-form-urlencoded'",
                 "if ($Status -eq 403) { throw",
                 "New-ScheduledTaskPrincipal -UserId $System -LogonType ServiceAccount -RunLevel Highest",
-                "-ExecutionTimeLimit ([TimeSpan]::Zero)",
+                "-ExecutionTimeLimit ([TimeSpan]::Zero) -Priority 4",
                 "-Trigger (New-ScheduledTaskTrigger -AtStartup)",
                 "Start-ScheduledTask -TaskName 'Jenkins Spot agent'");
         // The same retry budget as the Linux agents: 90 tries 10 s apart; 503 (node not added yet) retries.
