@@ -3,7 +3,13 @@ package io.jenkins.plugins.awsdelivery.core.spot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -178,6 +184,75 @@ class WindowsAgentUserDataTest {
         String defaults = WindowsAgentUserData.render(URL, "c", "", null, "");
         assertThat(launcherOf(defaults)).contains("$JvmOptions = @()\n");
         assertThat(literalAfter(defaults, "$AgentDir = ")).isEqualTo("C:\\jenkins\\agent");
+    }
+
+    @Test
+    void bothScriptsAreWellFormedPowerShell() {
+        String script = render("if ($true) { Write-Output \"it's ${env:TEMP}\" }");
+
+        assertBalanced(script.substring("<powershell>\n".length(), script.length() - "</powershell>\n".length()));
+        assertBalanced(launcherOf(script));
+    }
+
+    @Test
+    void theWindowsExampleOfTheDocsRendersAsDocumented() throws Exception {
+        String doc = Files.readString(Path.of("../docs/spot-agents.md"));
+        Matcher block = Pattern.compile("```yaml\n(jenkins:\n(?:(?!```).)*platform: windows.*?)```", Pattern.DOTALL)
+                .matcher(doc);
+        assertThat(block.find()).as("docs/spot-agents.md has a JCasC example with a Windows template").isTrue();
+        JsonNode cloud = new YAMLMapper().readTree(block.group(1)).path("jenkins").path("clouds").path(0)
+                .path("awsSpot");
+        JsonNode windows = null;
+        for (JsonNode t : cloud.path("templates")) {
+            if ("windows".equals(t.path("platform").asText())) {
+                windows = t;
+            }
+        }
+        assertThat(windows).isNotNull();
+        assertThat(cloud.path("connectTimeoutMinutes").asInt()).isGreaterThanOrEqualTo(15);
+
+        String script = WindowsAgentUserData.render(URL, cloud.path("name").asText(), windows.path("remoteFs").asText(),
+                windows.path("jvmOptions").asText(), windows.path("initScript").asText());
+
+        assertThat(literalAfter(script, "$AgentDir = ")).isEqualTo("C:\\jenkins\\agent");
+        assertThat(literalsIn(launcherOf(script), "$JvmOptions = @(")).containsExactly("-Xmx1g",
+                "-Djava.io.tmpdir=C:\\jenkins\\tmp");
+        assertThat(script).contains("& {\n" + windows.path("initScript").asText().strip() + "\n}\n");
+    }
+
+    /** Brackets balance outside strings and comments, and every string ends: a slip in the Java would show. */
+    private static void assertBalanced(String ps) {
+        Deque<Character> open = new ArrayDeque<>();
+        int i = 0;
+        while (i < ps.length()) {
+            char c = ps.charAt(i);
+            if (WindowsAgentUserData.isSingleQuote(c)) {
+                int[] end = new int[1];
+                readLiteral(ps, i, end);
+                i = end[0];
+                continue;
+            }
+            if (c == '"') {
+                int j = i + 1;
+                while (ps.charAt(j) != '"' || ps.charAt(j - 1) == '`') {
+                    j++;
+                }
+                i = j + 1;
+                continue;
+            }
+            if (c == '#') {
+                i = ps.indexOf('\n', i);
+                continue;
+            }
+            if ("({[".indexOf(c) >= 0) {
+                open.push(c);
+            } else if (")}]".indexOf(c) >= 0) {
+                assertThat(open).as("a closing %s at %d", c, i).isNotEmpty();
+                assertThat("({[".indexOf(open.pop())).as("bracket at %d", i).isEqualTo(")}]".indexOf(c));
+            }
+            i++;
+        }
+        assertThat(open).as("unclosed brackets").isEmpty();
     }
 
     private static void assertInOrder(String text, String... parts) {
