@@ -27,7 +27,7 @@ import java.util.Locale;
  *       Chocolatey's {@code refreshenv}: an init script that installs a JDK or tools only changes the registry, not
  *       the running PowerShell (jenkins-infra/helpdesk#5202).</li>
  * </ul>
- * Every value embedded in the script is a PowerShell single-quoted literal.
+ * Every value is embedded only as a PowerShell single-quoted literal, never in a comment or a double-quoted string.
  */
 public final class WindowsAgentUserData {
 
@@ -64,7 +64,7 @@ public final class WindowsAgentUserData {
         }
         String launcher = launcher(url, agentDir, jvmArguments(jvmOptions));
         String script = "<powershell>\n"
-                + "# Jenkins Spot agent bootstrap written by aws-delivery-stages for cloud " + oneLine(cloud) + "\n"
+                + "# Jenkins Spot agent bootstrap written by aws-delivery-stages (cloud: $CloudName below)\n"
                 + "# Runs once, at first boot (not persisted): the agent secret is handed out once, and the\n"
                 + "# scheduled task below starts the agent again after a reboot.\n"
                 + "$ErrorActionPreference = 'Stop'\n"
@@ -81,7 +81,8 @@ public final class WindowsAgentUserData {
                 + COMMON_FUNCTIONS
                 // Windows PowerShell gives bytes instead of text for some content types.
                 + "function Get-Text($Response) {\n"
-                + "  if ($Response.Content -is [byte[]]) { return [Text.Encoding]::UTF8.GetString($Response.Content) }\n"
+                + "  if ($Response.Content -is [byte[]]) {"
+                + " return [Text.Encoding]::UTF8.GetString($Response.Content) }\n"
                 + "  return [string]$Response.Content\n"
                 + "}\n"
                 + "function Get-Imds([string]$Path, [switch]$Optional) {\n"
@@ -178,7 +179,8 @@ public final class WindowsAgentUserData {
                 + " -Execute (Join-Path $env:SystemRoot 'System32\\WindowsPowerShell\\v1.0\\powershell.exe')"
                 + " -Argument ('-NoProfile -NonInteractive -ExecutionPolicy Bypass -File \"' + $StartScript"
                 + " + '\" -AgentName ' + $InstanceId)\n"
-                + "$Principal = New-ScheduledTaskPrincipal -UserId $System -LogonType ServiceAccount -RunLevel Highest\n"
+                + "$Principal = New-ScheduledTaskPrincipal -UserId $System -LogonType ServiceAccount"
+                + " -RunLevel Highest\n"
                 // No time limit (the default stops a task after 72 h), and normal priority: the default, 7, gives the
                 // agent and its builds below-normal CPU, I/O and memory priority.
                 + "$Settings = New-ScheduledTaskSettingsSet -AllowStartIfOnBatteries -DontStopIfGoingOnBatteries"
@@ -325,7 +327,4 @@ public final class WindowsAgentUserData {
         return dir;
     }
 
-    private static String oneLine(String s) {
-        return s.replaceAll("[\\r\\n]", " ");
-    }
 }
