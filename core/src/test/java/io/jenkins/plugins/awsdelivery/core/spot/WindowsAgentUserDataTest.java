@@ -210,6 +210,17 @@ class WindowsAgentUserDataTest {
         }
         assertThat(windows).isNotNull();
         assertThat(cloud.path("connectTimeoutMinutes").asInt()).isGreaterThanOrEqualTo(15);
+        // Only the field names of the awsSpot cloud and of its templates.
+        assertThat(fieldNames(cloud)).isSubsetOf("name", "region", "credentialsId", "roleArn", "externalId",
+                "subnetIds", "maxAgents", "onDemandBase", "allocationStrategy", "maxSpotPrice", "onDemandFallback",
+                "connectTimeoutMinutes", "interruptionQueueUrl", "tags", "connection", "sshCredentialsId", "sshPort",
+                "identityCertificates", "templates");
+        for (JsonNode t : cloud.path("templates")) {
+            assertThat(fieldNames(t)).isSubsetOf("name", "labelString", "platform", "launchTemplate",
+                    "launchTemplateVersion", "amiId", "instanceProfile", "securityGroupIds", "keyName", "initScript",
+                    "instanceTypes", "minVcpu", "maxVcpu", "minMemoryMiB", "maxMemoryMiB", "numExecutors", "remoteFs",
+                    "jvmOptions", "minAgents", "maxAgents", "idleMinutes", "maxTotalUses", "nodeProperties");
+        }
 
         String script = WindowsAgentUserData.render(URL, cloud.path("name").asText(), windows.path("remoteFs").asText(),
                 windows.path("jvmOptions").asText(), windows.path("initScript").asText());
@@ -218,6 +229,12 @@ class WindowsAgentUserDataTest {
         assertThat(literalsIn(launcherOf(script), "$JvmOptions = @(")).containsExactly("-Xmx1g",
                 "-Djava.io.tmpdir=C:\\jenkins\\tmp");
         assertThat(script).contains("& {\n" + windows.path("initScript").asText().strip() + "\n}\n");
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     /** Brackets balance outside strings and comments, and every string ends: a slip in the Java would show. */
