@@ -23,9 +23,10 @@ import java.util.Locale;
  *   <li>The agent runs from a scheduled task as SYSTEM, triggered at startup and started at once: EC2Launch v2 waits
  *       for the user-data script, and the task outlives it. The secret is handed out once, so after a reboot the
  *       task reconnects with the secret file; the user data is not persisted.</li>
- *   <li>Before Java is looked up (JAVA_HOME, then PATH), the environment is reloaded from the registry, like
- *       Chocolatey's {@code refreshenv}: an init script that installs a JDK or tools only changes the registry, not
- *       the running PowerShell (jenkins-infra/helpdesk#5202).</li>
+ *   <li>Before Java is looked up (JENKINS_JAVA_BIN as in Jenkins' agent images, JAVA_HOME, then PATH), the
+ *       environment is reloaded from the registry, like Chocolatey's {@code refreshenv}: an init script that
+ *       installs a JDK or tools only changes the registry, not the running PowerShell
+ *       (jenkins-infra/helpdesk#5202).</li>
  * </ul>
  * Every value is embedded only as a PowerShell single-quoted literal, never in a comment or a double-quoted string.
  */
@@ -215,6 +216,7 @@ public final class WindowsAgentUserData {
             + " [Environment]::GetEnvironmentVariable('Path', 'User')) | Where-Object { $_ }) -join ';'\n"
             + "}\n"
             + "function Find-Java {\n"
+            + "  if ($env:JENKINS_JAVA_BIN) { return $env:JENKINS_JAVA_BIN }\n"
             + "  if ($env:JAVA_HOME) {\n"
             + "    $Candidate = Join-Path $env:JAVA_HOME 'bin\\java.exe'\n"
             + "    if (Test-Path -LiteralPath $Candidate -PathType Leaf) { return $Candidate }\n"

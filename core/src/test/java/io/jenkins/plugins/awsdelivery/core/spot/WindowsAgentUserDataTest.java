@@ -67,9 +67,11 @@ class WindowsAgentUserDataTest {
         assertThat(script).contains("SecurityIdentifier('S-1-5-18')");
 
         String launcher = launcherOf(script);
-        assertThat(launcher).contains("Update-SessionEnvironment\n    $Java = Find-Java")
-                .contains("$env:JAVA_HOME 'bin\\java.exe'")
-                .contains("Get-Command -Name 'java.exe'")
+        assertThat(launcher).contains("Update-SessionEnvironment\n    $Java = Find-Java");
+        // The agent's Java: JENKINS_JAVA_BIN (so builds may keep another JAVA_HOME), JAVA_HOME, then PATH.
+        assertInOrder(launcher, "function Find-Java {", "$env:JENKINS_JAVA_BIN", "$env:JAVA_HOME 'bin\\java.exe'",
+                "Get-Command -Name 'java.exe'");
+        assertThat(launcher)
                 .contains("[Environment]::GetEnvironmentVariable('Path', 'Machine')")
                 .contains("& $Java @JvmOptions -jar (Join-Path $PSScriptRoot 'agent.jar') -url $JenkinsUrl"
                         + " -name $AgentName -secret ('@' + (Join-Path $PSScriptRoot 'secret')) -webSocket"
