@@ -63,6 +63,11 @@ public final class WindowsAgentUserData {
                         + "directory and JVM options; EC2Launch adds the tags itself.");
             }
         }
+        if (extra.toLowerCase(Locale.ROOT).contains("<persist>")) {
+            throw StageException.invalidInput("The init script of a Windows agent contains '<persist>', which would "
+                    + "run the bootstrap again at every boot; the controller hands an instance its secret once.",
+                    "Remove '<persist>': the agent's scheduled task already starts it again after a reboot.");
+        }
         String launcher = launcher(url, agentDir, jvmArguments(jvmOptions));
         String script = "<powershell>\n"
                 + "# Jenkins Spot agent bootstrap written by aws-delivery-stages (cloud: $CloudName below)\n"

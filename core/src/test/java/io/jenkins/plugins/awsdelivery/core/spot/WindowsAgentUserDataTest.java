@@ -168,6 +168,8 @@ class WindowsAgentUserDataTest {
     void whatWouldBreakTheUserDataIsRefusedWithAReason() {
         assertThatThrownBy(() -> render("Write-Output done\n</PowerShell>\n<powershell>evil"))
                 .hasMessageContaining("'</powershell>'");
+        assertThatThrownBy(() -> render("Write-Output hi\n<Persist>true</Persist>"))
+                .hasMessageContaining("'<persist>'").hasMessageContaining("secret once");
         assertThatThrownBy(() -> WindowsAgentUserData.render(URL, "c", "C:\\a", "\"-Dx=a b", ""))
                 .hasMessageContaining("unclosed double quote");
         String large = "Write-Output '" + "x".repeat(16 * 1024) + "'";
