@@ -23,6 +23,17 @@ public final class ImdsInterruptionProbe {
 
     private static final Duration TOKEN_TTL = Duration.ofHours(6);
 
+    /**
+     * One client for every probe in the JVM: the agent asks every 10 to 20 seconds with a new probe, and each client
+     * would hold its own selector thread and wakeup pipe until it is garbage-collected.
+     */
+    private static final class SharedClient {
+        // IMDS is link-local: a proxy set for the agent's JVM (-Dhttp.proxyHost, or java.net.useSystemProxies with
+        // the Windows system proxy) cannot reach it, and http.nonProxyHosts does not list it by default.
+        static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+                .proxy(HttpClient.Builder.NO_PROXY).build();
+    }
+
     private final URI endpoint;
     private final HttpClient http;
     private final Clock clock;
@@ -33,10 +44,12 @@ public final class ImdsInterruptionProbe {
     public ImdsInterruptionProbe(URI endpoint, Clock clock) {
         this.endpoint = endpoint;
         this.clock = clock;
-        // IMDS is link-local: a proxy set for the agent's JVM (-Dhttp.proxyHost, or java.net.useSystemProxies with
-        // the Windows system proxy) cannot reach it, and http.nonProxyHosts does not list it by default.
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).proxy(HttpClient.Builder.NO_PROXY)
-                .build();
+        this.http = SharedClient.HTTP;
+    }
+
+    /** The HTTP client every probe of this JVM uses. */
+    static HttpClient client() {
+        return SharedClient.HTTP;
     }
 
     /** The interruption notice if there is one, else a rebalance recommendation if there is one, else empty. */

@@ -144,6 +144,8 @@ class ImdsInterruptionProbeTest {
 
             assertThat(behindProxy.check()).hasValueSatisfying(n -> assertThat(n.action()).isEqualTo("stop"));
             assertThat(proxied).isEmpty();
+            // Whichever proxy selector was the default when the shared client was made, it is not used.
+            assertThat(ImdsInterruptionProbe.client().proxy()).contains(java.net.http.HttpClient.Builder.NO_PROXY);
         } finally {
             ProxySelector.setDefault(before);
         }
