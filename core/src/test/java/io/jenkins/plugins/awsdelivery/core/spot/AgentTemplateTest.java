@@ -150,4 +150,16 @@ class AgentTemplateTest {
         assertThat(new AgentReport("i-1", true, 1, List.of(), 3).buildsAccepted()).isEqualTo(3);
         assertThat(Set.of(new AgentReport("i-1", true, 1, List.of(), -2).buildsAccepted())).containsExactly(0);
     }
+
+    @Test
+    void theBootScriptFollowsTheTemplatesPlatform() {
+        String linux = AgentUserData.forTemplate(AgentPlatform.LINUX, "https://ci.example.com", "ci", " ", null,
+                null);
+
+        assertThat(linux).startsWith("#!/bin/bash").contains("AGENT_DIR='/opt/jenkins-agent'");
+        assertThat(AgentUserData.forTemplate(null, "https://ci.example.com", "ci", "/srv/agent", null, null))
+                .contains("AGENT_DIR='/srv/agent'");
+        assertThatThrownBy(() -> AgentUserData.forTemplate(AgentPlatform.WINDOWS, "https://ci.example.com", "ci",
+                null, null, null)).isInstanceOf(StageException.class).hasMessageContaining("Windows");
+    }
 }
