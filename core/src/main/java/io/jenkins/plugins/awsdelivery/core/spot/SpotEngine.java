@@ -346,6 +346,7 @@ public final class SpotEngine {
             api.terminateInstances(ids);
             return true;
         }, messages) != null) {
+            counters.usedUp += done.stream().filter(a -> a.usedUp() && a.notice().isEmpty()).count();
             done.forEach(a -> a.state(AgentState.TERMINATED));
             terminated.addAll(done);
         } else {
