@@ -24,7 +24,11 @@ import java.util.function.Supplier;
  * notices as they arrive, and mirrors what each step reports. The engine holds no thread and blocks on nothing but
  * the EC2 calls a step decides to make.
  *
- * <p>API economy: launches are one CreateFleet for every pool; reconciliation (DescribeInstances by tag) runs every
+ * <p>Each agent template is planned and launched on its own (one CreateFleet per template that needs agents), under
+ * the cloud-wide maximum. An agent that has taken its template's maximum total uses drains and is terminated as
+ * soon as it is idle.
+ *
+ * <p>API economy: launches are one CreateFleet for every pool of a template; reconciliation (DescribeInstances by tag) runs every
  * 5 minutes, backing off to 30 minutes while nothing changes; terminations are batched; Spot prices are fetched
  * at most hourly. When EC2 throttles (after the SDK's own retries), every call waits, longer each time.
  */
@@ -60,12 +64,15 @@ public final class SpotEngine {
     private final SpotMetrics.Counters counters = new SpotMetrics.Counters();
     private final String tokenPrefix;
     private long tokenSequence;
-    private String launchTemplateId;
+    /** Launch template ID (or name) per agent template, found or made at its first launch. */
+    private final Map<String, String> launchTemplateIds = new HashMap<>();
     private Instant nextReconcile;
     private Duration reconcileInterval = RECONCILE_MIN;
+    /** Until when every launch pauses (an account limit), and why. */
     private Instant launchesPausedUntil = Instant.MIN;
     private String pauseReason = "";
-    private Duration failurePause = FAILURE_PAUSE;
+    /** Templates whose launch failed outright: each waits on its own, so one broken template holds no other. */
+    private final Map<String, TemplatePause> templatePauses = new HashMap<>();
     private Instant terminationsPausedUntil = Instant.MIN;
     private int throttleLevel;
     private Instant throttledUntil = Instant.MIN;
@@ -73,6 +80,13 @@ public final class SpotEngine {
     private boolean reconciled;
     /** Which agents take work, published after every change: read without the engine's lock. */
     private volatile Map<String, Boolean> acceptance = Map.of();
+
+    /** A template's launches paused after a failure: until when, why, and how long the next pause is. */
+    private static final class TemplatePause {
+        Instant until = Instant.MIN;
+        String reason = "";
+        Duration next = FAILURE_PAUSE;
+    }
 
     public SpotEngine(SpotFleetConfig config, FleetApi api, Clock clock, Random random, OnDemandPrices prices) {
         this.config = config;
@@ -104,6 +118,12 @@ public final class SpotEngine {
         this.config = newConfig;
         this.api = newApi;
         this.launcher = new FleetLauncher(newConfig, newApi, cooldowns);
+        // A template's launch template or AMI may have changed: find or make them again at the next launch.
+        launchTemplateIds.clear();
+        for (Agent a : agents.values()) {
+            newConfig.template(a.templateName()).ifPresent(t -> a.maxTotalUses(t.maxTotalUses()));
+        }
+        publish();
     }
 
     /**
@@ -159,9 +179,20 @@ public final class SpotEngine {
         return reconciled;
     }
 
-    /** Why launching is paused (an account limit), or empty. */
+    /** Why launching is paused (an account limit, or a launch that failed outright), or empty. */
     public synchronized Optional<String> pausedBecause() {
-        return clock.instant().isBefore(launchesPausedUntil) ? Optional.of(pauseReason) : Optional.empty();
+        Instant now = clock.instant();
+        if (now.isBefore(launchesPausedUntil)) {
+            return Optional.of(pauseReason);
+        }
+        List<String> reasons = new ArrayList<>();
+        for (AgentTemplate t : config.templates()) {
+            TemplatePause p = templatePauses.get(t.name());
+            if (p != null && now.isBefore(p.until)) {
+                reasons.add(p.reason);
+            }
+        }
+        return reasons.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", reasons));
     }
 
     public synchronized SpotMetrics metrics() {
@@ -199,7 +230,7 @@ public final class SpotEngine {
             } else if (now.isBefore(launchesPausedUntil)) {
                 planText += "; launching paused until " + launchesPausedUntil + ": " + pauseReason;
             } else {
-                launch(plan, now, launched, messages);
+                planText += launch(plan, now, launched, messages);
             }
         }
         for (Agent a : plan.retire()) {
@@ -238,7 +269,7 @@ public final class SpotEngine {
             }
             boolean escalation = a.notice().map(old -> old.kind() == NoticeKind.REBALANCE
                     && n.kind() == NoticeKind.INTERRUPTION).orElse(false);
-            if (a.state() == AgentState.DRAINING && !escalation) {
+            if (a.state() == AgentState.DRAINING && a.notice().isPresent() && !escalation) {
                 continue; // the same notice again (IMDS keeps answering it until the end)
             }
             a.notice(n);
@@ -291,6 +322,10 @@ public final class SpotEngine {
             boolean retired = a.state() == AgentState.RETIRING
                     && a.retiringSince().map(now::isAfter).orElse(false);
             boolean drained = a.state() == AgentState.DRAINING;
+            if (drained && a.usedUp() && a.notice().isEmpty()) {
+                messages.add("Agent " + a.instanceId() + " took its " + a.maxTotalUses() + " build(s) (maximum "
+                        + "total uses of template " + a.templateName() + "): terminated.");
+            }
             boolean orphan = a.state() == AgentState.LAUNCHING && a.connectedAt().isEmpty()
                     && !a.launchedAt().plus(config.connectTimeout()).isAfter(now);
             if (retired || drained || orphan) {
@@ -338,9 +373,18 @@ public final class SpotEngine {
         for (FleetApi.ManagedInstance i : listed) {
             ids.add(i.instanceId());
             if (!agents.containsKey(i.instanceId())) {
-                Agent a = new Agent(i.instanceId(), i.pool(), i.market(),
-                        i.launchTime() == null ? now : i.launchTime(),
-                        config.executorsPerAgent() * config.weightOf(i.pool().instanceType()), true);
+                // An instance launched before templates existed has no template tag: it is the first template's.
+                String name = i.tags().getOrDefault(SpotFleetConfig.TAG_TEMPLATE,
+                        config.templates().get(0).name());
+                Optional<AgentTemplate> template = config.template(name);
+                Agent a = template.map(t -> newAgent(i.instanceId(), i.pool(), i.market(),
+                                i.launchTime() == null ? now : i.launchTime(), true, t))
+                        .orElseGet(() -> new Agent(i.instanceId(), i.pool(), i.market(),
+                                i.launchTime() == null ? now : i.launchTime(), 1, true, name, 0));
+                if (template.isEmpty()) {
+                    messages.add("Instance " + i.instanceId() + " was launched for template " + name + ", which "
+                            + "the cloud no longer has: it is terminated once idle.");
+                }
                 agents.put(a.instanceId(), a);
                 adopted.add(a);
                 changed = true;
@@ -386,38 +430,74 @@ public final class SpotEngine {
         return true;
     }
 
-    private void launch(FleetPlanner.Plan plan, Instant now, List<Agent> launched, List<String> messages) {
-        if (launchTemplateId == null) {
-            launchTemplateId = config.usesAmi()
-                    ? callApi("Ec2.EnsureLaunchTemplate", () -> api.ensureLaunchTemplate(config), messages)
-                    : config.launchTemplateId().orElse(null);
-            if (launchTemplateId == null && config.usesAmi()) {
-                pauseAfterFailure(now, messages.isEmpty() ? "the launch template could not be made"
-                        : messages.get(messages.size() - 1), messages);
-                return;
+    private Agent newAgent(String instanceId, Pool pool, Market market, Instant launchedAt, boolean adopted,
+                           AgentTemplate t) {
+        return new Agent(instanceId, pool, market, launchedAt, t.executorsPerAgent() * t.weightOf(pool.instanceType()),
+                adopted, t.name(), t.maxTotalUses());
+    }
+
+    /**
+     * One CreateFleet (and its retries) per template the plan launches for, until one hits an account limit or
+     * throttling; a template paused after a failure of its own waits. Returns what to add to the plan's text.
+     */
+    private String launch(FleetPlanner.Plan plan, Instant now, List<Agent> launched, List<String> messages) {
+        StringBuilder text = new StringBuilder();
+        for (FleetPlanner.Launch l : plan.launches()) {
+            Optional<AgentTemplate> template = config.template(l.template());
+            if (template.isEmpty()) {
+                continue;
+            }
+            TemplatePause pause = templatePauses.get(l.template());
+            if (pause != null && now.isBefore(pause.until)) {
+                text.append("; launching paused until ").append(pause.until).append(": ").append(pause.reason);
+                continue;
+            }
+            if (!launch(template.get(), l.units(), l.onDemandUnits(), now, launched, messages)) {
+                break;
             }
         }
-        String templateId = launchTemplateId;
+        return text.toString();
+    }
+
+    /** Launches for one template; false when every launch must stop for this step (a limit, throttling). */
+    private boolean launch(AgentTemplate t, int units, int onDemandUnits, Instant now, List<Agent> launched,
+                           List<String> messages) {
+        String prefix = config.templates().size() > 1 ? "Template " + t.name() + ": " : "";
+        String templateId = launchTemplateIds.get(t.name());
+        if (templateId == null) {
+            templateId = t.usesAmi()
+                    ? callApi("Ec2.EnsureLaunchTemplate", () -> api.ensureLaunchTemplate(config, t), messages)
+                    : t.launchTemplateId().orElseGet(() -> t.launchTemplateName().orElse(null));
+            if (templateId == null) {
+                if (throttled(now)) {
+                    return false;
+                }
+                pauseAfterFailure(t, now, prefix + (messages.isEmpty() ? "the launch template could not be made"
+                        : messages.get(messages.size() - 1)), messages);
+                return true;
+            }
+            launchTemplateIds.put(t.name(), templateId);
+        }
+        String launchTemplate = templateId;
         Supplier<String> tokens = () -> {
             counters.call("Ec2.CreateFleet");
             return tokenPrefix + "-" + (++tokenSequence);
         };
         FleetLauncher.Outcome outcome;
         try {
-            outcome = launcher.launch(templateId == null ? launchTemplateName() : templateId, plan.launchUnits(),
-                    plan.onDemandUnits(), now, tokens);
+            outcome = launcher.launch(t, launchTemplate, units, onDemandUnits, now, tokens);
             throttleLevel = Math.max(0, throttleLevel - 1);
-            failurePause = FAILURE_PAUSE;
+            templatePauses.remove(t.name());
         } catch (StageException e) {
             handleFailure(e, now, messages);
-            if (e.getCause() == null || !AwsErrors.isThrottling(e.getCause())) {
-                pauseAfterFailure(now, e.describe(), messages);
+            if (e.getCause() != null && AwsErrors.isThrottling(e.getCause())) {
+                return false;
             }
-            return;
+            pauseAfterFailure(t, now, prefix + e.describe(), messages);
+            return true;
         }
         for (FleetApi.LaunchedInstance i : outcome.launched()) {
-            Agent a = new Agent(i.instanceId(), i.pool(), i.market(), now,
-                    config.executorsPerAgent() * config.weightOf(i.pool().instanceType()), false);
+            Agent a = newAgent(i.instanceId(), i.pool(), i.market(), now, false, t);
             agents.put(a.instanceId(), a);
             launched.add(a);
             if (i.market() == Market.SPOT) {
@@ -433,36 +513,43 @@ public final class SpotEngine {
             nextReconcile = min(nextReconcile, now.plus(RECONCILE_MIN));
         }
         if (!outcome.cooled().isEmpty()) {
-            messages.add("No capacity in " + outcome.cooled() + ": left out for "
+            messages.add(prefix + "No capacity in " + outcome.cooled() + ": left out for "
                     + config.poolCooldown().toMinutes() + " min.");
         }
         if (outcome.fallbackUnits() > 0) {
-            messages.add("Spot could not supply " + outcome.fallbackUnits() + " agent(s): launched on demand.");
+            messages.add(prefix + "Spot could not supply " + outcome.fallbackUnits()
+                    + " agent(s): launched on demand.");
         }
-        messages.addAll(outcome.problems());
-        outcome.limit().ifPresent(limit -> {
+        outcome.problems().forEach(p -> messages.add(prefix + p));
+        if (outcome.limit().isPresent()) {
+            FleetApi.PoolError limit = outcome.limit().get();
             counters.launchErrors.merge(limit.code(), 1L, Long::sum);
             launchesPausedUntil = now.plus(LIMIT_PAUSE);
             pauseReason = "EC2 refused the launch with " + limit.code() + ": " + StageException.sentence(limit.message())
                     + " " + LaunchErrors.limitHint(limit.code());
             messages.add(StageException.sentence(pauseReason) + " Launching pauses for " + LIMIT_PAUSE.toMinutes()
                     + " min.");
-        });
-        if (outcome.missingUnits() > 0 && outcome.limit().isEmpty()) {
-            messages.add(outcome.missingUnits() + " agent(s) could not be launched now; the next step tries again.");
+            return false;
         }
+        if (outcome.missingUnits() > 0) {
+            messages.add(prefix + outcome.missingUnits()
+                    + " agent(s) could not be launched now; the next step tries again.");
+        }
+        return true;
     }
 
     /** A launch that failed outright would fail the same way at every step: wait, longer each time. */
-    private void pauseAfterFailure(Instant now, String reason, List<String> messages) {
-        launchesPausedUntil = now.plus(failurePause);
-        pauseReason = reason;
-        messages.add("Launching pauses for " + failurePause.toSeconds() + " s after: " + reason);
-        failurePause = min(failurePause.multipliedBy(2), LIMIT_PAUSE);
+    private void pauseAfterFailure(AgentTemplate t, Instant now, String reason, List<String> messages) {
+        TemplatePause p = templatePauses.computeIfAbsent(t.name(), n -> new TemplatePause());
+        p.until = now.plus(p.next);
+        p.reason = reason;
+        messages.add("Launching" + (config.templates().size() > 1 ? " of template " + t.name() : "") + " pauses for "
+                + p.next.toSeconds() + " s after: " + reason);
+        p.next = min(p.next.multipliedBy(2), LIMIT_PAUSE);
     }
 
-    private String launchTemplateName() {
-        return config.launchTemplateName().orElse(null);
+    private boolean throttled(Instant now) {
+        return now.isBefore(throttledUntil);
     }
 
     private void refreshSpotPrices(Instant now) {
