@@ -86,7 +86,8 @@ public final class SpotSimulation {
                 .executorsPerAgent(SINGLE_USE_EXECUTORS)
                 .idleTimeout(IDLE_TIMEOUT)
                 .labels(Set.of("linux"))
-                .build(); // TODO maxTotalUses(1) once core has it (tpl-core)
+                .maxTotalUses(SINGLE_USE_USES)
+                .build();
     }
 
     static Simulation.Result run(Workload w, String policy, long seed) {
