@@ -23,7 +23,7 @@ import java.util.concurrent.Future;
  * <pre>
  * java -cp bench/target/benchmarks.jar io.jenkins.plugins.awsdelivery.bench.spot.SpotSimulation [seed [weeks]]
  * java -cp bench/target/benchmarks.jar io.jenkins.plugins.awsdelivery.bench.spot.SpotSimulation --single-use
- *     [--workloads=steady,bursty] [--policies=engine,target,no-delay,documented,bound] [seed [weeks]]
+ *     [--workloads=steady,bursty] [--policies=engine,target,target-pco,no-delay,documented,bound] [seed [weeks]]
  * </pre>
  *
  * <p>{@code --single-use} runs only the single-use scenario (maxTotalUses 1, one executor per agent) for the
@@ -57,8 +57,8 @@ public final class SpotSimulation {
     static final int SINGLE_USE_EXECUTORS = 1;
     static final int SINGLE_USE_USES = 1;
     static final List<String> SINGLE_USE_WORKLOADS = List.of("steady", "bursty");
-    private static final List<String> SINGLE_USE_POLICIES = List.of("engine", "target", "no-delay", "documented",
-            "bound");
+    private static final List<String> SINGLE_USE_POLICIES = List.of("engine", "target", "target-pco", "no-delay",
+            "documented", "bound");
     /** The workload whose maximum is too small for its peak: only what shows that. */
     private static final List<String> OVER_MAX_POLICIES = List.of("engine", "target", "bound");
 
@@ -136,6 +136,8 @@ public final class SpotSimulation {
             case "engine" -> new EnginePolicy(ENGINE, sim, singleUseConfig(max), seed);
             case "target" -> new TargetCapacityPolicy(sim, max, SINGLE_USE_EXECUTORS, idle, seed,
                     TargetCapacityPolicy.Variant.JENKINS_DEFAULT);
+            case "target-pco" -> new TargetCapacityPolicy(sim, max, SINGLE_USE_EXECUTORS, idle, seed,
+                    TargetCapacityPolicy.Variant.PRICE_CAPACITY);
             case "no-delay" -> new TargetCapacityPolicy(sim, max, SINGLE_USE_EXECUTORS, idle, seed,
                     TargetCapacityPolicy.Variant.NO_DELAY);
             case "documented" -> new TargetCapacityPolicy(sim, max, SINGLE_USE_EXECUTORS, idle, seed,
@@ -296,7 +298,8 @@ public final class SpotSimulation {
     /**
      * The single-use scenario (issue 20): each named workload's builds on agents of one executor and maxTotalUses 1,
      * for {@code weeks} weeks from {@code seed}, against this engine, the target-capacity model (as documented, with
-     * No Delay Provision, and with agents ready 2 to 5 minutes after launch) and the lower bound.
+     * No Delay Provision, with agents ready 2 to 5 minutes after launch, and price-capacity-optimized) and the lower
+     * bound.
      */
     static void singleUse(long seed, int weeks, List<String> names, List<String> policies) throws Exception {
         long started = System.nanoTime();
