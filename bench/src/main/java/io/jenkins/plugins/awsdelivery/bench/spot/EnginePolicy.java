@@ -19,7 +19,8 @@ import java.util.Random;
 /**
  * This project's engine, driven the way the Jenkins cloud drives it: a step every 10 seconds with the queue and the
  * agents, and one as soon as builds enter the queue; notices read by each agent from instance metadata (every 5
- * seconds, no AWS call); inbound agents connect 5 to 15 seconds after boot. Each agent reports Jenkins' estimated remaining time of its builds. Under an
+ * seconds, no AWS call); inbound agents connect 5 to 15 seconds after boot. Each agent reports Jenkins' estimated
+ * remaining time of its builds and the builds it has accepted (what a template's maxTotalUses counts). Under an
  * interruption warning, unless every build on the agent is expected to end at least 15 s before the instance goes,
  * the agent is removed at once and its builds rerun on the replacement, as the Jenkins cloud does.
  */
@@ -103,7 +104,8 @@ final class EnginePolicy implements Simulation.Policy {
                         remaining.add(Duration.ofSeconds(eta));
                     }
                 }
-                reports.add(new AgentReport(i.id, i.connected(now), i.running.size(), remaining));
+                reports.add(new AgentReport(i.id, i.connected(now), i.running.size(), remaining,
+                        i.buildsAccepted));
             }
         }
         EngineStep step = engine.step(Demand.of("linux", sim.queue.size()

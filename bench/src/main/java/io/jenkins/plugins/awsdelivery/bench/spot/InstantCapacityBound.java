@@ -34,8 +34,12 @@ final class InstantCapacityBound implements Simulation.Policy {
     @Override
     public void tick(long now) {
         int free = 0;
-        for (SimInstance i : sim.instances) {
-            free += i.free();
+        for (SimInstance i : new java.util.ArrayList<>(sim.instances)) {
+            if (sim.usedUp(i) && i.running.isEmpty()) {
+                sim.kill(i, now); // its uses are spent: gone at once
+            } else if (i.acceptingWork) {
+                free += i.free();
+            }
         }
         int missing = sim.queue.size() - free;
         while (missing > 0 && sim.instances.size() < max) {

@@ -25,6 +25,8 @@ final class SimInstance {
     /** The target-capacity model's termination of an idle agent, one cycle after choosing it. */
     long scaleInAt = -1;
     long idleSince;
+    /** Builds this agent has accepted since it connected (what a maxTotalUses setting counts). */
+    int buildsAccepted;
     /** When EC2 reclaims it for background reasons (Spot only), drawn at launch. */
     long backgroundReclaimAt = Long.MAX_VALUE;
     /** This instance's own random stream (its notices). */

@@ -113,11 +113,22 @@ final class Simulation {
     private boolean queuedNow;
     /** New builds that entered the queue so far (not reruns): what a controller's arrival history counts. */
     private long arrived;
+    /**
+     * Builds an agent may accept before it stops taking work (the template's maxTotalUses); 0 for unlimited. The
+     * cloud, not the policy, enforces it, as both plugins do in their {@code taskAccepted}: the agent that accepts
+     * its last build stops accepting at once, so it never takes a second one in the same queue round.
+     */
+    final int maxTotalUses;
 
     Simulation(Workload workload, long seed) {
+        this(workload, seed, 0);
+    }
+
+    Simulation(Workload workload, long seed, int maxTotalUses) {
         this.workload = workload;
         this.market = new SpotMarketModel(workload.market(), seed);
         this.boot = new Boot(seed + 17);
+        this.maxTotalUses = maxTotalUses;
     }
 
     Result run(Policy policy) {
@@ -201,6 +212,11 @@ final class Simulation {
         return arrived;
     }
 
+    /** True when the agent has accepted as many builds as maxTotalUses allows (never with unlimited uses). */
+    boolean usedUp(SimInstance i) {
+        return maxTotalUses > 0 && i.buildsAccepted >= maxTotalUses;
+    }
+
     /** Jenkins' queue: the oldest build goes to the first connected agent taking work with a free executor. */
     private void assign(long t) {
         if (queue.isEmpty()) {
@@ -215,6 +231,10 @@ final class Simulation {
                 b.attempts++;
                 waits.add(t - b.queuedAt);
                 i.running.add(b);
+                i.buildsAccepted++;
+                if (usedUp(i)) {
+                    i.acceptingWork = false;
+                }
             }
             if (queue.isEmpty()) {
                 return;

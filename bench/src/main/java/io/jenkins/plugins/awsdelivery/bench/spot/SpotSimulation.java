@@ -22,7 +22,13 @@ import java.util.concurrent.Future;
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar io.jenkins.plugins.awsdelivery.bench.spot.SpotSimulation [seed [weeks]]
+ * java -cp bench/target/benchmarks.jar io.jenkins.plugins.awsdelivery.bench.spot.SpotSimulation --single-use
+ *     [--workloads=steady,bursty] [--policies=engine,target,target-pco,no-delay,documented,bound] [seed [weeks]]
  * </pre>
+ *
+ * <p>{@code --single-use} runs only the single-use scenario (maxTotalUses 1, one executor per agent) for the
+ * workloads named (default steady and bursty), against this engine and the target-capacity model with the same
+ * setting: a few minutes instead of the full run's quarter of an hour.
  */
 public final class SpotSimulation {
 
@@ -47,6 +53,12 @@ public final class SpotSimulation {
             "no-delay", "documented", "on-demand", "bound", "no-delay-spare-1", "no-delay-spare-2",
             "no-delay-spare-4", "engine-spare-1", "engine-spare-2", "engine-spare-4", "engine-warm-5",
             "engine-warm-10", "engine-warm-25");
+    /** Single-use agents: one executor, one build each. */
+    static final int SINGLE_USE_EXECUTORS = 1;
+    static final int SINGLE_USE_USES = 1;
+    static final List<String> SINGLE_USE_WORKLOADS = List.of("steady", "bursty");
+    private static final List<String> SINGLE_USE_POLICIES = List.of("engine", "target", "target-pco", "no-delay",
+            "documented", "bound");
     /** The workload whose maximum is too small for its peak: only what shows that. */
     private static final List<String> OVER_MAX_POLICIES = List.of("engine", "target", "bound");
 
@@ -61,6 +73,20 @@ public final class SpotSimulation {
                 .executorsPerAgent(EXECUTORS)
                 .idleTimeout(IDLE_TIMEOUT)
                 .labels(Set.of("linux"))
+                .build();
+    }
+
+    /** The cloud of the single-use scenario: one template of one-executor agents with maxTotalUses 1. */
+    static SpotFleetConfig singleUseConfig(int maxAgents) {
+        return SpotFleetConfig.builder("linux-spot", "jenkins-sim")
+                .launchTemplateId("lt-0123456789abcdef0")
+                .instanceTypes(SpotMarketModel.TYPES.toArray(String[]::new))
+                .subnetIds(SpotMarketModel.SUBNETS)
+                .capacity(0, maxAgents, 0)
+                .executorsPerAgent(SINGLE_USE_EXECUTORS)
+                .idleTimeout(IDLE_TIMEOUT)
+                .labels(Set.of("linux"))
+                .maxTotalUses(SINGLE_USE_USES)
                 .build();
     }
 
@@ -98,6 +124,30 @@ public final class SpotSimulation {
         return sim.run(p);
     }
 
+    /**
+     * One week of a single-use workload ({@link Workload#singleUse}) under one policy: agents of one executor that
+     * accept one build each (the simulation enforces it at acceptance, as both plugins do), the same idle timeout.
+     */
+    static Simulation.Result runSingleUse(Workload w, String policy, long seed) {
+        Simulation sim = new Simulation(w, seed, SINGLE_USE_USES);
+        int max = w.maxAgents();
+        long idle = IDLE_TIMEOUT.toSeconds();
+        Simulation.Policy p = switch (policy) {
+            case "engine" -> new EnginePolicy(ENGINE, sim, singleUseConfig(max), seed);
+            case "target" -> new TargetCapacityPolicy(sim, max, SINGLE_USE_EXECUTORS, idle, seed,
+                    TargetCapacityPolicy.Variant.JENKINS_DEFAULT);
+            case "target-pco" -> new TargetCapacityPolicy(sim, max, SINGLE_USE_EXECUTORS, idle, seed,
+                    TargetCapacityPolicy.Variant.PRICE_CAPACITY);
+            case "no-delay" -> new TargetCapacityPolicy(sim, max, SINGLE_USE_EXECUTORS, idle, seed,
+                    TargetCapacityPolicy.Variant.NO_DELAY);
+            case "documented" -> new TargetCapacityPolicy(sim, max, SINGLE_USE_EXECUTORS, idle, seed,
+                    TargetCapacityPolicy.Variant.DOCUMENTED_LATENCY);
+            case "bound" -> new InstantCapacityBound(sim, max, SINGLE_USE_EXECUTORS, idle);
+            default -> throw new IllegalArgumentException("No single-use policy " + policy);
+        };
+        return sim.run(p);
+    }
+
     private static int suffix(String policy) {
         return Integer.parseInt(policy.substring(policy.lastIndexOf('-') + 1));
     }
@@ -114,9 +164,35 @@ public final class SpotSimulation {
         return ENGINE + ", warm capacity " + percent + " %";
     }
 
-    public static void main(String[] args) throws Exception {
-        long seed = args.length > 0 ? Long.parseLong(args[0]) : 20261201L;
-        int weeks = args.length > 1 ? Integer.parseInt(args[1]) : WEEKS;
+    public static void main(String[] argv) throws Exception {
+        boolean singleUse = false;
+        List<String> workloads = SINGLE_USE_WORKLOADS;
+        List<String> policies = SINGLE_USE_POLICIES;
+        List<String> args = new ArrayList<>();
+        for (String a : argv) {
+            if (a.equals("--single-use")) {
+                singleUse = true;
+            } else if (a.startsWith("--workloads=")) {
+                workloads = List.of(a.substring("--workloads=".length()).split(","));
+            } else if (a.startsWith("--policies=")) {
+                policies = List.of(a.substring("--policies=".length()).split(","));
+            } else if (a.startsWith("--")) {
+                throw new IllegalArgumentException("Unknown option " + a
+                        + " (options: --single-use, --workloads=steady,bursty, --policies=" + String.join(",",
+                        SINGLE_USE_POLICIES) + ")");
+            } else {
+                args.add(a);
+            }
+        }
+        long seed = args.size() > 0 ? Long.parseLong(args.get(0)) : 20261201L;
+        int weeks = args.size() > 1 ? Integer.parseInt(args.get(1)) : WEEKS;
+        if (singleUse) {
+            singleUse(seed, weeks, workloads, policies);
+            return;
+        }
+        if (workloads != SINGLE_USE_WORKLOADS || policies != SINGLE_USE_POLICIES) {
+            throw new IllegalArgumentException("--workloads= and --policies= select within --single-use only");
+        }
         long started = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
         // Week k is generated from seed + 1000 k: its own builds, pools and market events.
@@ -214,6 +290,88 @@ public final class SpotSimulation {
         criteria(results, firstWeek.get(firstWeek.size() - 1).name(), ENGINE, BASELINE, false);
         System.out.println();
         warmFrontier(results, judged);
+        System.out.println();
+        System.out.println(String.format(Locale.ROOT, "Simulated %d policy-weeks in %.1f s.",
+                results.size() * weeks, (System.nanoTime() - started) / 1e9));
+    }
+
+    /**
+     * The single-use scenario (issue 20): each named workload's builds on agents of one executor and maxTotalUses 1,
+     * for {@code weeks} weeks from {@code seed}, against this engine, the target-capacity model (as documented, with
+     * No Delay Provision, with agents ready 2 to 5 minutes after launch, and price-capacity-optimized) and the lower
+     * bound.
+     */
+    static void singleUse(long seed, int weeks, List<String> names, List<String> policies) throws Exception {
+        long started = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        Map<String, List<Future<Simulation.Result>>> futures = new LinkedHashMap<>();
+        for (String name : names) {
+            for (String policy : policies) {
+                List<Future<Simulation.Result>> runs = new ArrayList<>();
+                for (int k = 0; k < weeks; k++) {
+                    long weekSeed = seed + 1000L * k;
+                    Workload workload = Workload.named(name.trim(), weekSeed).singleUse();
+                    runs.add(pool.submit(() -> runSingleUse(workload, policy, weekSeed)));
+                }
+                futures.put(name + "/" + policy, runs);
+            }
+        }
+        Map<String, List<Simulation.Result>> perWeek = new LinkedHashMap<>();
+        List<Simulation.Result> results = new ArrayList<>();
+        for (Map.Entry<String, List<Future<Simulation.Result>>> e : futures.entrySet()) {
+            List<Simulation.Result> runs = new ArrayList<>();
+            for (Future<Simulation.Result> f : e.getValue()) {
+                runs.add(f.get());
+            }
+            perWeek.put(e.getKey(), runs);
+            results.add(Simulation.Result.mean(runs));
+        }
+        pool.shutdown();
+        System.out.println("Single-use agents (maxTotalUses " + SINGLE_USE_USES + ", " + SINGLE_USE_EXECUTORS
+                + " executor per agent, at most " + Workload.SINGLE_USE_MAX + " agents, idle timeout "
+                + IDLE_TIMEOUT.toMinutes() + " min). Seed " + seed + ", " + weeks + " weeks; 18 pools.");
+        System.out.println();
+        System.out.println("Queue waits are pooled over the " + weeks + " weeks; builds lost are the total; the other "
+                + "figures are means per week.");
+        System.out.println();
+        System.out.println("| Workload | Policy | Builds/week | p50 queue wait | p95 queue wait | Cost (USD/week) "
+                + "| Instances launched/week | Idle agent-hours | Builds interrupted | Builds lost "
+                + "| AWS API calls/day |");
+        System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        for (Simulation.Result r : results) {
+            System.out.println(String.format(Locale.ROOT,
+                    "| %s | %s | %d | %s | %s | %.2f | %d | %.1f | %d | %d | %.0f |", r.workload(), r.policy(),
+                    r.builds(), Simulation.format(r.p50Wait()), Simulation.format(r.p95Wait()), r.cost(),
+                    r.launches(), r.idleAgentHours(), r.buildsInterrupted(), r.lost(), r.apiCallsPerDay()));
+        }
+        System.out.println();
+        System.out.println("API calls by operation (mean per week), instances and prices:");
+        for (Simulation.Result r : results) {
+            if (!r.calls().isEmpty()) {
+                System.out.println(String.format(Locale.ROOT, "- %s, %s: %s; peak %d agents, %.0f instance-hours "
+                        + "(%.0f on demand) at %.4f USD/hour on average; Spot instances reclaimed by EC2 %d",
+                        r.workload(), r.policy(), r.calls(), r.peakAgents(), r.agentHours(), r.onDemandHours(),
+                        r.pricePerAgentHour(), r.spotInterruptions()));
+            }
+        }
+        System.out.println();
+        System.out.println("Week by week (this engine vs the target-capacity model):");
+        System.out.println();
+        System.out.println("| Workload | Week | p95 wait ratio | Cost ratio | Builds lost (engine/model) "
+                + "| API calls ratio |");
+        System.out.println("| --- | ---: | ---: | ---: | ---: | ---: |");
+        for (String name : names) {
+            List<Simulation.Result> e = perWeek.get(name + "/engine");
+            List<Simulation.Result> t = perWeek.get(name + "/target");
+            if (e == null || t == null) {
+                continue;
+            }
+            for (int k = 0; k < weeks; k++) {
+                System.out.println(String.format(Locale.ROOT, "| %s | %d | %.2f | %.3f | %d/%d | %.3f |", name, k + 1,
+                        ratio(e.get(k).p95Wait(), t.get(k).p95Wait()), e.get(k).cost() / t.get(k).cost(),
+                        e.get(k).lost(), t.get(k).lost(), e.get(k).apiCallsPerDay() / t.get(k).apiCallsPerDay()));
+            }
+        }
         System.out.println();
         System.out.println(String.format(Locale.ROOT, "Simulated %d policy-weeks in %.1f s.",
                 results.size() * weeks, (System.nanoTime() - started) / 1e9));

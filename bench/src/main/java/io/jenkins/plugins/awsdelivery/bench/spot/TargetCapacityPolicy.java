@@ -28,6 +28,14 @@ import java.util.TreeMap;
  *       poll (SetInstanceProtection, TerminateInstanceInAutoScalingGroup, UpdateAutoScalingGroup).</li>
  *   <li>Interruption notices are not read: an agent is seen only when it disappears, its builds are rerun from the
  *       start, and the group replaces the capacity at once.</li>
+ *   <li>With a maximum number of uses per agent (the plugin's Maximum Total Uses, {@link Simulation#maxTotalUses}):
+ *       the agent that accepts its last build stops accepting tasks ({@code EC2RetentionStrategy#taskAccepted});
+ *       when that build completes the plugin schedules the instance for termination even below the minimum size
+ *       ({@code taskCompleted}, {@code scheduleToTerminate(id, true, MAX_TOTAL_USES_EXHAUSTED)}), and its next
+ *       update cycle, every 10 s, removes the node, lowers the desired capacity by one in the same
+ *       UpdateAutoScalingGroup that adds what provisioning asked for, and terminates the instance
+ *       (TerminateInstanceInAutoScalingGroup without decrementing, one call per instance). A replacement is
+ *       launched only when Jenkins' provisioning strategy asks for one.</li>
  * </ul>
  */
 final class TargetCapacityPolicy implements Simulation.Policy {
@@ -47,6 +55,8 @@ final class TargetCapacityPolicy implements Simulation.Policy {
     private float availableEma;
     private float plannedEma;
     private float connectingEma;
+    /** The update cycle this tick already set the desired capacity (one UpdateAutoScalingGroup covers both). */
+    private boolean modified;
 
     /** Which version of the approach. */
     enum Variant {
@@ -104,6 +114,8 @@ final class TargetCapacityPolicy implements Simulation.Policy {
         if (!sim.instances.isEmpty()) {
             count("Ec2.DescribeInstances");
         }
+        modified = false;
+        terminateUsedUp(now);
         int busy = 0;
         for (SimInstance i : sim.instances) {
             busy += i.running.size();
@@ -119,7 +131,7 @@ final class TargetCapacityPolicy implements Simulation.Policy {
             int needed = (int) Math.ceil((busy + sim.queue.size()) / (double) executors) + spare;
             if (needed > target && target < max) {
                 target = Math.min(max, needed);
-                count("AutoScaling.UpdateAutoScalingGroup");
+                modify();
             }
         } else {
             standardStrategy(now, busy);
@@ -145,6 +157,36 @@ final class TargetCapacityPolicy implements Simulation.Policy {
             }
         }
         fulfil(now);
+    }
+
+    /** One UpdateAutoScalingGroup per update cycle, whether it raises or lowers the desired capacity. */
+    private void modify() {
+        if (!modified) {
+            count("AutoScaling.UpdateAutoScalingGroup");
+            modified = true;
+        }
+    }
+
+    /**
+     * Maximum Total Uses: agents whose last allowed build has completed were scheduled for termination at its end;
+     * this update cycle removes them, lowers the desired capacity by as many and terminates each instance.
+     */
+    private void terminateUsedUp(long now) {
+        if (sim.maxTotalUses <= 0) {
+            return;
+        }
+        int terminated = 0;
+        for (SimInstance i : new ArrayList<>(sim.instances)) {
+            if (i.scaleInAt < 0 && sim.usedUp(i) && i.running.isEmpty()) {
+                sim.kill(i, now);
+                terminated++;
+                count("AutoScaling.TerminateInstanceInAutoScalingGroup");
+            }
+        }
+        if (terminated > 0) {
+            target = Math.max(0, target - terminated);
+            modify();
+        }
     }
 
     /**
@@ -194,7 +236,7 @@ final class TargetCapacityPolicy implements Simulation.Policy {
             int instances = (int) Math.ceil(workload / (double) executors);
             if (instances > 0 && target < max) {
                 target = Math.min(max, target + instances);
-                count("AutoScaling.UpdateAutoScalingGroup");
+                modify();
             }
         }
     }

@@ -45,6 +45,18 @@ record Workload(String name, String description, List<int[]> builds, MarketCondi
         };
     }
 
+    /**
+     * The same builds, pools and market with single-use agents (one executor, maxTotalUses 1: every build on a fresh
+     * instance), up to {@link #SINGLE_USE_MAX} agents.
+     */
+    Workload singleUse() {
+        return new Workload(name + ", single-use", description + "; every build on a fresh single-use agent",
+                builds, market, SINGLE_USE_MAX);
+    }
+
+    /** Single-use agents have one executor: 80 of them are the 80 executors of 40 two-executor agents. */
+    static final int SINGLE_USE_MAX = 80;
+
     static Workload steady(long seed) {
         Random r = new Random(seed);
         List<int[]> b = new ArrayList<>();
