@@ -15,9 +15,38 @@ public record SpotMetrics(Map<AgentState, Integer> spotAgents, Map<AgentState, I
                           long spotLaunches, long onDemandLaunches, long fallbackLaunches, long interruptions,
                           long rebalanceRecommendations, long lostAgents, long orphansTerminated,
                           long launchP50Seconds, long launchP95Seconds, double estimatedSavingsUsd,
-                          Map<String, Long> apiCalls, Map<String, Long> launchErrors) {
+                          Map<String, Long> apiCalls, Map<String, Long> launchErrors, Warm warm) {
+
+    /**
+     * What warm capacity (agents launched or kept for the arrival forecast) cost and what it gave.
+     *
+     * @param budget            the budget in words ("off" when not configured)
+     * @param warmAgentsNow     agents warm now (launched or kept for the forecast, no build taken yet)
+     * @param warmAgentHours    agent-hours charged to warm capacity: idle because of the forecast
+     * @param warmUsd           their cost, since the engine started
+     * @param baseUsd           the cost of every other agent-hour, since the engine started
+     * @param warmUsdLast24h    warm cost over the last 24 hours (what the budget limits)
+     * @param baseUsdLast24h    the other agents' cost over the last 24 hours (what a percentage budget is of)
+     * @param warmLaunches      agents launched for the forecast
+     * @param warmKeeps         idle agents kept past their idle timeout for the forecast
+     * @param released          warm agents retired because the budget was spent
+     * @param buildsOnWarm      builds that started on a warm agent
+     * @param waitsReported     of those, builds whose queue wait the caller reported
+     * @param meanWaitSeconds   their mean queue wait
+     * @param maxWaitSeconds    their longest queue wait
+     * @param lastPlan          the last step's warm decision in words, or empty
+     */
+    public record Warm(String budget, int warmAgentsNow, double warmAgentHours, double warmUsd, double baseUsd,
+                       double warmUsdLast24h, double baseUsdLast24h, long warmLaunches, long warmKeeps,
+                       long released, long buildsOnWarm, long waitsReported, double meanWaitSeconds,
+                       long maxWaitSeconds, String lastPlan) {
+    }
 
     static SpotMetrics of(Collection<Agent> agents, Counters c) {
+        return of(agents, c, new Warm("off", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ""));
+    }
+
+    static SpotMetrics of(Collection<Agent> agents, Counters c, Warm warm) {
         Map<AgentState, Integer> spot = new EnumMap<>(AgentState.class);
         Map<AgentState, Integer> onDemand = new EnumMap<>(AgentState.class);
         for (Agent a : agents) {
@@ -25,7 +54,7 @@ public record SpotMetrics(Map<AgentState, Integer> spotAgents, Map<AgentState, I
         }
         return new SpotMetrics(spot, onDemand, c.spotLaunches, c.onDemandLaunches, c.fallbackLaunches,
                 c.interruptions, c.rebalances, c.lost, c.orphans, c.latencyPercentile(50), c.latencyPercentile(95),
-                c.savingsUsd, new TreeMap<>(c.apiCalls), new TreeMap<>(c.launchErrors));
+                c.savingsUsd, new TreeMap<>(c.apiCalls), new TreeMap<>(c.launchErrors), warm);
     }
 
     /** Total EC2 (and SQS) calls the engine made. */
