@@ -120,6 +120,10 @@ final class Simulation {
         this.boot = new Boot(seed + 17);
     }
 
+    /** -Dspot.debugWaits=true prints, per policy-week, the builds that waited over 30 s by hour of the day. */
+    private static final boolean DEBUG_WAITS = Boolean.getBoolean("spot.debugWaits");
+    private final long[] waitedByHour = new long[24];
+
     Result run(Policy policy) {
         List<int[]> arrivals = workload.builds();
         List<SimBuild> builds = new ArrayList<>();
@@ -188,6 +192,10 @@ final class Simulation {
                 lost++;
             }
         }
+        if (DEBUG_WAITS) {
+            System.out.println(policy.name() + " builds waiting over 30 s by hour of queueing: "
+                    + Arrays.toString(waitedByHour));
+        }
         long[] sorted = waits.stream().mapToLong(Long::longValue).sorted().toArray();
         Map<String, Long> calls = policy.apiCalls();
         long total = calls.values().stream().mapToLong(Long::longValue).sum();
@@ -214,6 +222,9 @@ final class Simulation {
                 b.on = i;
                 b.attempts++;
                 waits.add(t - b.queuedAt);
+                if (DEBUG_WAITS && t - b.queuedAt > 30) {
+                    waitedByHour[(int) ((b.queuedAt % 86_400) / 3600)]++;
+                }
                 i.running.add(b);
             }
             if (queue.isEmpty()) {

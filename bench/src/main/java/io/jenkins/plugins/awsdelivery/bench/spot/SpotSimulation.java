@@ -1,5 +1,6 @@
 package io.jenkins.plugins.awsdelivery.bench.spot;
 
+import io.jenkins.plugins.awsdelivery.core.spot.ArrivalForecast;
 import io.jenkins.plugins.awsdelivery.core.spot.SpotFleetConfig;
 import io.jenkins.plugins.awsdelivery.core.spot.WarmCapacityBudget;
 import java.time.Duration;
@@ -89,13 +90,40 @@ public final class SpotSimulation {
                 for (int k = HISTORY_WEEKS; k >= 1; k--) {
                     history.add(Workload.named(w.name(), seed - 1000L * k));
                 }
-                yield new EnginePolicy(engineWarm(suffix(policy)), sim, config(max, 0), seed, true,
-                        new SpareCapacity.Forecast(SpareCapacity.Forecast.trainedOn(history),
-                                WarmCapacityBudget.percent(suffix(policy)), EXECUTORS));
+                // The engine's own warm capacity, as shipped: the budget in the cloud's configuration, the
+                // history as a restarted controller would have it.
+                yield new EnginePolicy(engineWarm(suffix(policy)), sim, SpotFleetConfig.builder("linux-spot",
+                        "jenkins-sim").launchTemplateId("lt-0123456789abcdef0")
+                        .instanceTypes(SpotMarketModel.TYPES.toArray(String[]::new))
+                        .subnetIds(SpotMarketModel.SUBNETS).capacity(0, max, 0).executorsPerAgent(EXECUTORS)
+                        .idleTimeout(IDLE_TIMEOUT).labels(Set.of("linux"))
+                        .warmCapacity(WarmCapacityBudget.percent(suffix(policy))).build(), seed, true,
+                        SpareCapacity.NONE, trainedOn(history).snapshot());
             }
             default -> new EnginePolicy("on-demand only", sim, config(max, max), seed);
         };
         return sim.run(p);
+    }
+
+    /** A forecast that has seen {@code history}'s builds, each one earlier week, oldest first, minute by minute. */
+    static ArrivalForecast trainedOn(List<Workload> history) {
+        ArrivalForecast f = new ArrivalForecast();
+        int weeks = history.size();
+        for (int k = 0; k < weeks; k++) {
+            long offset = -(long) (weeks - k) * Workload.WEEK;
+            List<int[]> builds = history.get(k).builds();
+            int next = 0;
+            for (long minute = 0; minute < Workload.WEEK; minute += 60) {
+                int count = 0;
+                while (next < builds.size() && builds.get(next)[0] < minute + 60) {
+                    count++;
+                    next++;
+                }
+                f.observe("linux", SimClock.EPOCH.plusSeconds(offset + minute), count);
+            }
+        }
+        f.advance(SimClock.EPOCH);
+        return f;
     }
 
     private static int suffix(String policy) {
@@ -127,10 +155,21 @@ public final class SpotSimulation {
             byWeek.add(ws);
         }
         List<Workload> firstWeek = byWeek.get(0);
+        // For a quick look while developing: -Dspot.policies=engine,engine-warm-10 -Dspot.workloads=steady prints
+        // the main table of those only (no checks).
+        String onlyPolicies = System.getProperty("spot.policies");
+        String onlyWorkloads = System.getProperty("spot.workloads");
+        boolean partial = onlyPolicies != null || onlyWorkloads != null;
         Map<String, List<Future<Simulation.Result>>> futures = new LinkedHashMap<>();
         for (int w = 0; w < firstWeek.size(); w++) {
             boolean overMax = w == firstWeek.size() - 1;
+            if (onlyWorkloads != null && !List.of(onlyWorkloads.split(",")).contains(firstWeek.get(w).name())) {
+                continue;
+            }
             for (String policy : overMax ? OVER_MAX_POLICIES : POLICIES) {
+                if (onlyPolicies != null && !List.of(onlyPolicies.split(",")).contains(policy)) {
+                    continue;
+                }
                 List<Future<Simulation.Result>> runs = new ArrayList<>();
                 for (int k = 0; k < weeks; k++) {
                     Workload workload = byWeek.get(k).get(w);
@@ -168,6 +207,11 @@ public final class SpotSimulation {
                     maxAgents(firstWeek, r.workload()), r.policy(), r.builds(), Simulation.format(r.p50Wait()),
                     Simulation.format(r.p95Wait()), r.cost(), r.idleAgentHours(), r.buildsInterrupted(),
                     r.reruns(), r.lost(), r.apiCallsPerDay()));
+        }
+        if (partial) {
+            System.out.println(String.format(Locale.ROOT, "Simulated %d policy-weeks in %.1f s (partial run).",
+                    results.size() * weeks, (System.nanoTime() - started) / 1e9));
+            return;
         }
         System.out.println();
         System.out.println("API calls by operation (mean per week), instances and prices:");

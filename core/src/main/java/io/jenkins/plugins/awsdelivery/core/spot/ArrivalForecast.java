@@ -81,10 +81,10 @@ public final class ArrivalForecast {
     }
 
     /**
-     * Builds expected for {@code label} to arrive in the {@code window} starting at {@code now}: the larger of the
-     * learnt figure (the smoothed counts of the five-minute slots the window overlaps, each in proportion to the
-     * overlap) and the current trend (the busier of the last complete five minutes and the current ones, scaled to
-     * the window). Zero for an unknown label.
+     * Builds expected for {@code label} to arrive in the {@code window} starting at {@code now}: the learnt figure
+     * (the smoothed counts of the five-minute slots the window overlaps, each in proportion to the overlap) plus the
+     * current trend: how many more builds than learnt came in the last complete five minutes or the current ones,
+     * scaled to the window. Zero for an unknown label.
      */
     public double expectedArrivals(String label, Instant now, Duration window) {
         Series s = byLabel.get(label);
@@ -106,8 +106,19 @@ public final class ArrivalForecast {
         }
         long slot = Math.floorDiv(from, SLOT_SECONDS);
         double slotsInWindow = Math.min(1.0, seconds / (double) SLOT_SECONDS);
-        double trend = s.slot >= 0 && slot - s.slot <= 1 ? Math.max(s.lastSlotCount, s.slotCount) * slotsInWindow : 0;
-        return Math.max(seasonal, trend);
+        double excess = 0;
+        if (s.slot >= 0 && slot - s.slot <= 1) {
+            // Only what came beyond the learnt figure of its slot: a spike the forecast knew is not expected to go
+            // on once its slots are over.
+            excess = Math.max(s.lastSlotCount - learntSlot(s, s.slot - 1), s.slotCount - learntSlot(s, s.slot));
+        }
+        return seasonal + Math.max(0, excess) * slotsInWindow;
+    }
+
+    /** The learnt figure of a slot (its smoothed count, at least the median slot of its hour), or 0. */
+    private static double learntSlot(Series s, long slot) {
+        int hour = hourOfWeek(Math.floorDiv(slot, 12L));
+        return s.learnt[hour] ? Math.max(s.perSlot[slotOfWeek(slot)], medianSlot(s, hour)) : 0;
     }
 
     /**

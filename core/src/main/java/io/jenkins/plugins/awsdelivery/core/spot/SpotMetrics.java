@@ -26,7 +26,10 @@ public record SpotMetrics(Map<AgentState, Integer> spotAgents, Map<AgentState, I
      * @param warmUsd           their cost, since the engine started
      * @param baseUsd           the cost of every other agent-hour, since the engine started
      * @param warmUsdLast24h    warm cost over the last 24 hours (what the budget limits)
-     * @param baseUsdLast24h    the other agents' cost over the last 24 hours (what a percentage budget is of)
+     * @param baseUsdPerDay     the other agents' cost per day, averaged over the last week (what a percentage
+     *                          budget is of)
+     * @param limitUsd          what warm capacity may cost over 24 hours now (infinite when only the count is
+     *                          limited)
      * @param warmLaunches      agents launched for the forecast
      * @param warmKeeps         idle agents kept past their idle timeout for the forecast
      * @param released          warm agents retired because the budget was spent
@@ -37,13 +40,13 @@ public record SpotMetrics(Map<AgentState, Integer> spotAgents, Map<AgentState, I
      * @param lastPlan          the last step's warm decision in words, or empty
      */
     public record Warm(String budget, int warmAgentsNow, double warmAgentHours, double warmUsd, double baseUsd,
-                       double warmUsdLast24h, double baseUsdLast24h, long warmLaunches, long warmKeeps,
+                       double warmUsdLast24h, double baseUsdPerDay, double limitUsd, long warmLaunches, long warmKeeps,
                        long released, long buildsOnWarm, long waitsReported, double meanWaitSeconds,
                        long maxWaitSeconds, String lastPlan) {
     }
 
     static SpotMetrics of(Collection<Agent> agents, Counters c) {
-        return of(agents, c, new Warm("off", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ""));
+        return of(agents, c, new Warm("off", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ""));
     }
 
     static SpotMetrics of(Collection<Agent> agents, Counters c, Warm warm) {

@@ -33,8 +33,6 @@ final class WarmCapacity {
 
     /** Reserved per warm agent for the time until the next step (the Jenkins cloud steps every 10 s). */
     static final Duration STEP_RESERVE = Duration.ofSeconds(60);
-    /** The base cost a percentage budget is taken of when deciding: the part of the day still counted in an hour. */
-    static final Duration SAFE_LOOKBACK = Duration.ofHours(23);
     /** The price assumed for an agent while no Spot or on-demand price is known. */
     static final double FALLBACK_USD_PER_HOUR = 0.05;
 
@@ -64,6 +62,7 @@ final class WarmCapacity {
     private double waitSecondsTotal;
     private long waitSecondsMax;
     private String lastText = "";
+    private double lastLimit = Double.POSITIVE_INFINITY;
 
     ArrivalForecast forecast() {
         return forecast;
@@ -147,9 +146,10 @@ final class WarmCapacity {
             lastText = "";
             return new Decision(base, Map.of(), List.of(), List.of(), "");
         }
-        // The base of the last 23 hours: what will still be in the 24-hour window an hour from now, so that a
-        // percentage limit cannot fall under what is spent now while busy hours leave the window.
-        double limit = budget.limitUsd(ledger.baseUsd(now, SAFE_LOOKBACK));
+        // A percentage is of the daily cost without warm capacity averaged over the last week: daily cycles (a
+        // nightly spike leaving the 24-hour window) do not swing it.
+        double limit = budget.limitUsd(ledger.baseUsdPerDay(now));
+        lastLimit = limit;
         double spent = ledger.warmUsd(now);
         double reserve = 0;
         for (Agent a : agents) {
@@ -159,6 +159,12 @@ final class WarmCapacity {
         }
         int maxCount = budget.maxIdleAgents() > 0 ? budget.maxIdleAgents() : Integer.MAX_VALUE;
         double left = limit - spent - reserve;
+        // The budget goes where warm agents are surest to be used: while less than half of it is used, executors
+        // cover the forecast 9 times out of 10; past half, only those more and more likely to take a build (a
+        // nightly spike rather than one build expected now and then), down to 1 time in 10 when it is spent.
+        double used = Double.isInfinite(limit) ? 0 : limit <= 0 ? 1 : Math.min(1, (spent + reserve) / limit);
+        double coverage = used <= 0.5 ? WarmCapacityPlanner.COVERAGE
+                : WarmCapacityPlanner.COVERAGE - (used - 0.5) / 0.5 * (WarmCapacityPlanner.COVERAGE - 0.1);
 
         // Over the budget: idle warm agents go (the most expensive first), unless queued work is about to take them.
         List<Agent> release = new ArrayList<>();
@@ -185,7 +191,8 @@ final class WarmCapacity {
         List<String> texts = new ArrayList<>();
         int most = 0;
         for (AgentTemplate t : config.templates()) {
-            WarmCapacityPlanner.Plan p = sizing.plan(forecast, labels.getOrDefault(t.name(), List.of()), now, lead);
+            WarmCapacityPlanner.Plan p = sizing.plan(forecast, labels.getOrDefault(t.name(), List.of()), now, lead,
+                    coverage);
             wanted.put(t.name(), p.executors());
             most = Math.max(most, p.executors());
             if (p.executors() > 0) {
@@ -295,7 +302,7 @@ final class WarmCapacity {
 
     SpotMetrics.Warm metrics(SpotFleetConfig config, Instant now) {
         return new SpotMetrics.Warm(config.warmCapacity().describe(), marks.size(), warmAgentSeconds / 3600.0,
-                warmUsd, baseUsd, ledger.warmUsd(now), ledger.baseUsd(now), warmLaunches, warmKeeps, released,
+                warmUsd, baseUsd, ledger.warmUsd(now), ledger.baseUsdPerDay(now), lastLimit, warmLaunches, warmKeeps, released,
                 buildsOnWarm, waitsReported, waitsReported == 0 ? 0 : waitSecondsTotal / waitsReported,
                 waitSecondsMax, lastText);
     }

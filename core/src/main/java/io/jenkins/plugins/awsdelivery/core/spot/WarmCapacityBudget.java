@@ -9,7 +9,7 @@ import java.io.Serializable;
  * limit is off at 0; every limit that is set applies. {@link #off()}, the default, keeps no warm capacity.
  *
  * @param percentOverBase warm cost over the last 24 hours at most this percentage of what the cloud's agents cost
- *                        without it over the same 24 hours (0 to 100)
+ *                        per day without it (averaged over the last week; 0 to 100)
  * @param usdPerDay       warm cost over the last 24 hours at most this many US dollars
  * @param maxIdleAgents   at most this many agents warm (idle for the forecast) at once
  */
@@ -44,13 +44,13 @@ public record WarmCapacityBudget(double percentOverBase, double usdPerDay, int m
     }
 
     /**
-     * The most warm capacity may cost over the 24 hours up to now, given what the agents cost without it over them;
+     * The most warm capacity may cost over the 24 hours up to now, given what the agents cost per day without it;
      * {@link Double#POSITIVE_INFINITY} when only the count is limited.
      */
-    public double limitUsd(double baseUsdLast24h) {
+    public double limitUsd(double baseUsdPerDay) {
         double limit = Double.POSITIVE_INFINITY;
         if (percentOverBase > 0) {
-            limit = Math.min(limit, percentOverBase / 100.0 * baseUsdLast24h);
+            limit = Math.min(limit, percentOverBase / 100.0 * baseUsdPerDay);
         }
         if (usdPerDay > 0) {
             limit = Math.min(limit, usdPerDay);
@@ -65,7 +65,7 @@ public record WarmCapacityBudget(double percentOverBase, double usdPerDay, int m
         }
         java.util.List<String> parts = new java.util.ArrayList<>();
         if (percentOverBase > 0) {
-            parts.add(String.format(java.util.Locale.ROOT, "%.4g %% of the cost without it", percentOverBase));
+            parts.add(String.format(java.util.Locale.ROOT, "%.4g %% of the daily cost without it", percentOverBase));
         }
         if (usdPerDay > 0) {
             parts.add(String.format(java.util.Locale.ROOT, "%.2f USD", usdPerDay));

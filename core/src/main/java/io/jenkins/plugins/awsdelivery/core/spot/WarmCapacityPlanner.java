@@ -28,12 +28,21 @@ public final class WarmCapacityPlanner {
 
     /** Executors wanted for the builds expected for {@code labels} within the lead time and the horizon. */
     public Plan plan(ArrivalForecast forecast, Collection<String> labels, Instant now, Duration leadTime) {
+        return plan(forecast, labels, now, leadTime, COVERAGE);
+    }
+
+    /**
+     * As {@link #plan(ArrivalForecast, Collection, Instant, Duration)}, covering the forecast arrivals with
+     * probability {@code coverage}: lower, only executors likely to take a build are wanted.
+     */
+    public Plan plan(ArrivalForecast forecast, Collection<String> labels, Instant now, Duration leadTime,
+                     double coverage) {
         Duration window = leadTime.plus(HORIZON);
         double expected = 0;
         for (String label : labels) {
             expected += forecast.expectedArrivals(label, now, window);
         }
-        int executors = poissonQuantile(expected, COVERAGE);
+        int executors = poissonQuantile(expected, coverage);
         String reason = String.format(Locale.ROOT, "%.1f build(s) expected within %d s: %d executor(s) wanted ready",
                 expected, window.toSeconds(), executors);
         return new Plan(executors, expected, reason);

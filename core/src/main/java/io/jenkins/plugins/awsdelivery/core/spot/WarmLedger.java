@@ -17,6 +17,11 @@ public final class WarmLedger {
     private final double[] base = new double[BUCKETS];
     private final double[] warm = new double[BUCKETS];
     private long lastBucket = Long.MIN_VALUE;
+    /** The base cost by hour over the last week, for a daily figure that daily cycles do not swing. */
+    private final double[] baseByHour = new double[HOURS];
+    private long lastHour = Long.MIN_VALUE;
+    private long firstHour = Long.MIN_VALUE;
+    static final int HOURS = 168;
 
     /** Adds what the fleet cost in an interval ending at {@code at}; times must not go backwards. */
     public void add(Instant at, double baseUsd, double warmUsd) {
@@ -27,6 +32,26 @@ public final class WarmLedger {
         int i = (int) Math.floorMod(lastBucket, (long) BUCKETS);
         base[i] += baseUsd;
         warm[i] += warmUsd;
+        baseByHour[(int) Math.floorMod(lastHour, (long) HOURS)] += baseUsd;
+    }
+
+    /**
+     * The cost without warm capacity per day, averaged over the last week (or the days seen so far, the first day
+     * counting as a whole one): what a percentage budget is a percentage of. The oldest hour is left out, so that
+     * the figure cannot fall in the next hour under what was spent against it now. A nightly spike leaves the
+     * 24-hour window at the very moment the next one needs warm agents; averaged over the week it does not.
+     */
+    public double baseUsdPerDay(Instant now) {
+        roll(now);
+        long covered = Math.min(HOURS, lastHour - firstHour + 1);
+        double s = 0;
+        for (int k = 0; k < covered; k++) {
+            s += baseByHour[(int) Math.floorMod(lastHour - k, (long) HOURS)];
+        }
+        if (covered == HOURS) {
+            s -= baseByHour[(int) Math.floorMod(lastHour - HOURS + 1, (long) HOURS)];
+        }
+        return s / Math.max(1.0, covered / 24.0);
     }
 
     /** Cost without warm capacity over the 24 hours up to {@code now}. */
@@ -64,6 +89,16 @@ public final class WarmLedger {
     }
 
     private void roll(Instant now) {
+        long hour = Math.floorDiv(now.getEpochSecond(), 3600L);
+        if (lastHour == Long.MIN_VALUE) {
+            lastHour = hour;
+            firstHour = hour;
+        } else if (hour > lastHour) {
+            for (long h = lastHour + 1; h <= Math.min(hour, lastHour + HOURS); h++) {
+                baseByHour[(int) Math.floorMod(h, (long) HOURS)] = 0;
+            }
+            lastHour = hour;
+        }
         long bucket = Math.floorDiv(now.getEpochSecond(), BUCKET_SECONDS);
         if (lastBucket == Long.MIN_VALUE) {
             lastBucket = bucket;

@@ -253,7 +253,7 @@ class SpotEngineWarmTest {
                 }
                 j.step();
                 SpotMetrics.Warm w = j.engine.metrics().warm();
-                double limit = budget.limitUsd(w.baseUsdLast24h());
+                double limit = w.limitUsd();
                 // Whenever warm capacity spent, the 24 hours up to then were within the limit. (A percentage limit
                 // falls when busy hours leave the window; the engine then spends nothing more until it fits again.)
                 if (w.warmUsd() > spentBefore) {

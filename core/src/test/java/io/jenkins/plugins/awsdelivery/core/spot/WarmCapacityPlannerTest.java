@@ -59,7 +59,7 @@ class WarmCapacityPlannerTest {
         assertThat(WarmCapacityBudget.off().isOff()).isTrue();
         assertThat(WarmCapacityBudget.off().describe()).isEqualTo("off");
         assertThat(new WarmCapacityBudget(10, 1.5, 4).describe())
-                .isEqualTo("at most 10.00 % of the cost without it and 1.50 USD over 24 h, at most 4 warm agent(s)");
+                .isEqualTo("at most 10.00 % of the daily cost without it and 1.50 USD over 24 h, at most 4 warm agent(s)");
     }
 
     @Test
@@ -73,6 +73,8 @@ class WarmCapacityPlannerTest {
         assertThat(ledger.baseUsd(t.plus(Duration.ofHours(24)).plusSeconds(300))).isCloseTo(5, within(1e-9));
         assertThat(ledger.warmUsd(t.plus(Duration.ofHours(24)).plusSeconds(300))).isCloseTo(0.5, within(1e-9));
         assertThat(ledger.warmUsd(t.plus(Duration.ofDays(5)))).isZero();
+        // Per day over the week: 15 USD over the 5 days seen.
+        assertThat(ledger.baseUsdPerDay(t.plus(Duration.ofDays(5)))).isCloseTo(3, within(0.05));
         assertThatThrownBy(() -> ledger.add(t, -1, 0)).hasMessageContaining("0 or more");
     }
 
