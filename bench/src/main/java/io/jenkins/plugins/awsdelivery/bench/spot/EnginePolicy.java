@@ -61,6 +61,12 @@ final class EnginePolicy implements Simulation.Policy {
      */
     EnginePolicy(String name, Simulation sim, SpotFleetConfig config, long seed, boolean reportEstimates,
                  SpareCapacity spare, String forecast) {
+        this(name, sim, config, seed, reportEstimates, spare, forecast, null);
+    }
+
+    /** As above, with warm capacity's cost ledger as the controller saved it ({@code null} for none). */
+    EnginePolicy(String name, Simulation sim, SpotFleetConfig config, long seed, boolean reportEstimates,
+                 SpareCapacity spare, String forecast, String ledger) {
         this.name = name;
         this.spare = spare;
         this.reportEstimates = reportEstimates;
@@ -70,6 +76,9 @@ final class EnginePolicy implements Simulation.Policy {
         this.engine = new SpotEngine(config, api, sim.clock, new Random(seed + 1), new OnDemandPrices(Map.of()));
         if (forecast != null) {
             engine.restoreForecast(forecast);
+        }
+        if (ledger != null) {
+            engine.restoreWarmLedger(ledger);
         }
     }
 
@@ -204,6 +213,9 @@ final class EnginePolicy implements Simulation.Policy {
 
     @Override
     public Map<String, Long> apiCalls() {
+        if (Boolean.getBoolean("spot.debugWarm")) {
+            System.out.println(name + ": " + engine.metrics().warm());
+        }
         return engine.metrics().apiCalls();
     }
 }

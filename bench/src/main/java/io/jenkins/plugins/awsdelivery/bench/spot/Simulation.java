@@ -123,6 +123,8 @@ final class Simulation {
     /** -Dspot.debugWaits=true prints, per policy-week, the builds that waited over 30 s by hour of the day. */
     private static final boolean DEBUG_WAITS = Boolean.getBoolean("spot.debugWaits");
     private final long[] waitedByHour = new long[24];
+    /** What the instances cost in each hour of the run. */
+    private final double[] costByHour = new double[(Workload.WEEK + DRAIN) / 3600 + 1];
 
     Result run(Policy policy) {
         List<int[]> arrivals = workload.builds();
@@ -178,6 +180,7 @@ final class Simulation {
             peak = Math.max(peak, instances.size());
             for (SimInstance i : instances) {
                 cost += i.pricePerHour / 3600.0;
+                costByHour[(int) (t / 3600)] += i.pricePerHour / 3600.0;
                 instanceSeconds++;
                 if (i.market == Market.ON_DEMAND) {
                     onDemandSeconds++;
@@ -203,6 +206,11 @@ final class Simulation {
                 percentile(sorted, 95), cost, idleSeconds / 3600.0, interruptedBuilds.size(), interruptedAttempts,
                 lost, total / ((Workload.WEEK + DRAIN) / 86_400.0), calls, peak, market.interruptedInstances, instanceSeconds / 3600.0,
                 market.launches(), onDemandSeconds / 3600.0, sorted);
+    }
+
+    /** What the instances cost in each hour of the run (USD). */
+    double[] costByHour() {
+        return costByHour.clone();
     }
 
     long arrived() {

@@ -3,6 +3,7 @@ package io.jenkins.plugins.awsdelivery.bench.spot;
 import io.jenkins.plugins.awsdelivery.core.spot.ArrivalForecast;
 import io.jenkins.plugins.awsdelivery.core.spot.SpotFleetConfig;
 import io.jenkins.plugins.awsdelivery.core.spot.WarmCapacityBudget;
+import io.jenkins.plugins.awsdelivery.core.spot.WarmLedger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,11 +99,33 @@ public final class SpotSimulation {
                         .subnetIds(SpotMarketModel.SUBNETS).capacity(0, max, 0).executorsPerAgent(EXECUTORS)
                         .idleTimeout(IDLE_TIMEOUT).labels(Set.of("linux"))
                         .warmCapacity(WarmCapacityBudget.percent(suffix(policy))).build(), seed, true,
-                        SpareCapacity.NONE, trainedOn(history).snapshot());
+                        SpareCapacity.NONE, trainedOn(history).snapshot(), previousWeekLedger(w, seed));
             }
             default -> new EnginePolicy("on-demand only", sim, config(max, max), seed);
         };
         return sim.run(p);
+    }
+
+    private static final Map<String, String> LEDGERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Warm capacity's cost ledger as a controller that ran the week before (the same workload, seed - 1000, this
+     * engine without warm capacity) saved it: a week of hourly base cost, so that the percentage budget does not
+     * start the week from nothing. Computed once per workload and week.
+     */
+    static String previousWeekLedger(Workload w, long seed) {
+        return LEDGERS.computeIfAbsent(w.name() + "/" + seed, k -> {
+            Workload before = Workload.named(w.name(), seed - 1000);
+            Simulation sim = new Simulation(before, seed - 1000);
+            sim.run(new EnginePolicy(ENGINE, sim, config(before.maxAgents(), 0), seed - 1000));
+            double[] hourly = sim.costByHour();
+            WarmLedger ledger = new WarmLedger();
+            java.time.Instant weekBefore = SimClock.EPOCH.minusSeconds(Workload.WEEK);
+            for (int h = 0; h < 168; h++) {
+                ledger.add(weekBefore.plusSeconds(h * 3600L + 3599), hourly[h], 0);
+            }
+            return ledger.snapshot();
+        });
     }
 
     /** A forecast that has seen {@code history}'s builds, each one earlier week, oldest first, minute by minute. */

@@ -224,6 +224,20 @@ public final class SpotEngine {
         return warm.forecast().snapshot();
     }
 
+    /** Warm capacity's cost ledger (a week of base cost, a day of warm cost), to persist across restarts. */
+    public synchronized String warmLedgerSnapshot() {
+        return warm.ledger().snapshot();
+    }
+
+    /**
+     * Takes a persisted cost ledger back, so that a percentage budget does not start from nothing after a restart.
+     *
+     * @throws IllegalArgumentException when the text is not a ledger this version wrote (the ledger is kept)
+     */
+    public synchronized void restoreWarmLedger(String snapshot) {
+        warm.ledger(WarmLedger.restore(snapshot));
+    }
+
     /**
      * Takes a persisted arrival history back.
      *

@@ -48,7 +48,7 @@ final class WarmCapacity {
     }
 
     private ArrivalForecast forecast = new ArrivalForecast();
-    private final WarmLedger ledger = new WarmLedger();
+    private WarmLedger ledger = new WarmLedger();
     private final WarmCapacityPlanner sizing = new WarmCapacityPlanner();
     private final Map<String, Mark> marks = new LinkedHashMap<>();
     private double warmAgentSeconds;
@@ -70,6 +70,14 @@ final class WarmCapacity {
 
     void forecast(ArrivalForecast restored) {
         this.forecast = restored;
+    }
+
+    WarmLedger ledger() {
+        return ledger;
+    }
+
+    void ledger(WarmLedger restored) {
+        this.ledger = restored;
     }
 
     void arrived(String label, Instant now, int count) {
@@ -256,8 +264,10 @@ final class WarmCapacity {
                                 double typicalPrice) {
         Map<String, Integer> byTemplate = new HashMap<>(demand.queuedByTemplate());
         wanted.forEach((t, w) -> byTemplate.merge(t, Math.min(w, cap), Integer::sum));
+        // The warm executors cover the builds expected within the lead time and the horizon: builds expected to end
+        // within that window free executors for them too.
         FleetPlanner.Plan plan = planner.plan(config, new Demand(demand.queuedByLabel(), byTemplate), agents, now,
-                lead);
+                lead.plus(WarmCapacityPlanner.HORIZON));
         Map<String, Integer> baseUnits = new HashMap<>();
         base.launches().forEach(l -> baseUnits.put(l.template(), l.units()));
         Map<String, Integer> units = new LinkedHashMap<>();

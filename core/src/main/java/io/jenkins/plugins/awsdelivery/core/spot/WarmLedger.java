@@ -6,7 +6,8 @@ import java.time.Instant;
 /**
  * What the cloud's agents cost over the last 24 hours, in five-minute buckets, split into the cost it would have had
  * anyway (base) and the cost of warm capacity (agents launched or kept for the forecast, from launch or keep until
- * their first build). Bounded (288 buckets); not persisted: after a restart the rolling day starts empty.
+ * their first build). Bounded (288 five-minute buckets, 168 hours of base cost); {@link #snapshot()} and {@link
+ * #restore(String)} keep it across restarts, so that a percentage budget does not start from nothing.
  */
 public final class WarmLedger {
 
@@ -86,6 +87,76 @@ public final class WarmLedger {
             s += v;
         }
         return s;
+    }
+
+    private static final String VERSION = "wl1";
+
+    /**
+     * The ledger as one line: {@code wl1;firstHour;lastHour;} the 168 hourly base costs, {@code ;lastBucket;} the 288
+     * five-minute warm costs (comma-separated, USD, empty for 0).
+     */
+    public String snapshot() {
+        StringBuilder out = new StringBuilder(VERSION).append(';').append(firstHour).append(';').append(lastHour)
+                .append(';');
+        append(out, baseByHour);
+        out.append(';').append(lastBucket).append(';');
+        append(out, warm);
+        return out.toString();
+    }
+
+    private static void append(StringBuilder out, double[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            if (values[i] != 0) {
+                out.append(String.format(java.util.Locale.ROOT, "%.6f", values[i]));
+            }
+        }
+    }
+
+    /**
+     * A ledger from {@link #snapshot()}'s text; empty for an empty text.
+     *
+     * @throws IllegalArgumentException when the text is not a ledger this version wrote
+     */
+    public static WarmLedger restore(String snapshot) {
+        WarmLedger l = new WarmLedger();
+        if (snapshot == null || snapshot.isBlank()) {
+            return l;
+        }
+        try {
+            String[] p = snapshot.trim().split(";", -1);
+            if (p.length != 6 || !VERSION.equals(p[0])) {
+                throw new IllegalArgumentException("not a '" + VERSION + "' ledger");
+            }
+            l.firstHour = Long.parseLong(p[1]);
+            l.lastHour = Long.parseLong(p[2]);
+            l.lastBucket = Long.parseLong(p[4]);
+            read(p[3], l.baseByHour);
+            read(p[5], l.warm);
+            if (l.firstHour > l.lastHour) {
+                throw new IllegalArgumentException("first hour after last hour");
+            }
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("Warm capacity cost ledger is malformed (" + e.getMessage()
+                    + "); delete it to start counting again.", e);
+        }
+        return l;
+    }
+
+    private static void read(String text, double[] into) {
+        String[] v = text.split(",", -1);
+        if (v.length != into.length) {
+            throw new IllegalArgumentException("expected " + into.length + " figures, found " + v.length);
+        }
+        for (int i = 0; i < v.length; i++) {
+            double d = v[i].isEmpty() ? 0 : Double.parseDouble(v[i]);
+            if (!(d >= 0) || Double.isInfinite(d)) {
+                throw new IllegalArgumentException("bad figure " + v[i]);
+            }
+            into[i] = d;
+        }
     }
 
     private void roll(Instant now) {

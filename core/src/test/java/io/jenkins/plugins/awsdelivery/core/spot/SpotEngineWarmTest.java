@@ -292,6 +292,21 @@ class SpotEngineWarmTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("delete the history");
         assertThat(restarted.engine.forecastSnapshot()).as("a refused history leaves the forecast as it was")
                 .isEqualTo(saved);
+
+        // The cost ledger too: a percentage budget does not start from nothing after a restart.
+        for (int s = 0; s < 360; s++) {
+            j.arrive(s % 30 == 0 ? 1 : 0);
+            j.step();
+            clock.advance(Duration.ofSeconds(10));
+        }
+        String ledger = j.engine.warmLedgerSnapshot();
+        SpotMetrics.Warm before = j.engine.metrics().warm();
+        assertThat(before.baseUsdPerDay()).isGreaterThan(0);
+        restarted.engine.restoreWarmLedger(ledger);
+        SpotMetrics.Warm after = restarted.engine.metrics().warm();
+        assertThat(after.baseUsdPerDay()).isCloseTo(before.baseUsdPerDay(), within(1e-6));
+        assertThat(after.warmUsdLast24h()).isCloseTo(before.warmUsdLast24h(), within(1e-6));
+        assertThatThrownBy(() -> restarted.engine.restoreWarmLedger("wl1;x")).hasMessageContaining("delete it");
     }
 
     private static List<Instant> poisson(Random r, Instant from, Instant to, double perHour) {

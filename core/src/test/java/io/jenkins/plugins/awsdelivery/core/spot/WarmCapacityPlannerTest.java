@@ -76,6 +76,17 @@ class WarmCapacityPlannerTest {
         // Per day over the week: 15 USD over the 5 days seen.
         assertThat(ledger.baseUsdPerDay(t.plus(Duration.ofDays(5)))).isCloseTo(3, within(0.05));
         assertThatThrownBy(() -> ledger.add(t, -1, 0)).hasMessageContaining("0 or more");
+
+        // Kept across a restart: the same figures, and it goes on counting.
+        WarmLedger back = WarmLedger.restore(ledger.snapshot());
+        Instant later = t.plus(Duration.ofDays(5));
+        assertThat(back.snapshot()).isEqualTo(ledger.snapshot());
+        assertThat(back.baseUsdPerDay(later)).isCloseTo(ledger.baseUsdPerDay(later), within(1e-9));
+        back.add(later.plusSeconds(60), 1, 0.25);
+        assertThat(back.warmUsd(later.plusSeconds(60))).isCloseTo(0.25, within(1e-9));
+        assertThat(WarmLedger.restore("").baseUsdPerDay(later)).isZero();
+        assertThatThrownBy(() -> WarmLedger.restore("wl1;1;2;3")).hasMessageContaining("delete it");
+        assertThatThrownBy(() -> WarmLedger.restore("wl0;1;2;;3;")).hasMessageContaining("malformed");
     }
 
     @Test
