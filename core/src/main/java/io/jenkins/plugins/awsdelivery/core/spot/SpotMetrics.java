@@ -34,7 +34,8 @@ public record SpotMetrics(Map<AgentState, Integer> spotAgents, Map<AgentState, I
      *                          limited)
      * @param warmLaunches      agents launched for the forecast
      * @param warmKeeps         idle agents kept past their idle timeout for the forecast
-     * @param released          warm agents retired because the budget was spent
+     * @param released          warm agents retired before their idle timeout: the budget was spent, or their
+     *                          executors were no longer wanted
      * @param buildsOnWarm      builds that started on a warm agent
      * @param waitsReported     of those, builds whose queue wait the caller reported
      * @param meanWaitSeconds   their mean queue wait

@@ -208,6 +208,7 @@ final class WarmCapacity {
             }
         }
         FleetPlanner.Plan chosen = base;
+        int chosenCap = 0;
         Map<String, Integer> units = Map.of();
         List<Agent> kept = List.of();
         int newMarksAllowed = maxCount - (marked - release.size());
@@ -228,6 +229,7 @@ final class WarmCapacity {
                 }
             }
             if (best != null) {
+                chosenCap = lo;
                 chosen = best.plan;
                 units = best.units;
                 kept = best.kept;
@@ -238,12 +240,43 @@ final class WarmCapacity {
         } else if (most > 0) {
             texts.add("none within the budget (" + budget.describe() + ")");
         }
+        // A warm agent whose executors are no longer wanted (builds ended elsewhere and freed more than the forecast
+        // wants, or the forecast fell) goes now rather than at its idle timeout: it would only be charged.
+        int cap = chosenCap;
+        FleetPlanner.Plan planned = chosen;
+        for (AgentTemplate t : config.templates()) {
+            int surplus = -demand.queuedFor(config, t) - Math.min(wanted.getOrDefault(t.name(), 0), cap);
+            for (Agent a : agents) {
+                if (a.templateName().equals(t.name()) && a.providesCapacity() && !chosen.retire().contains(a)
+                        && !release.contains(a)) {
+                    surplus += a.freeCapacity();
+                }
+            }
+            for (FleetPlanner.Launch l : chosen.launches()) {
+                if (l.template().equals(t.name())) {
+                    surplus += l.units() * t.executorsPerAgent();
+                }
+            }
+            List<Agent> idleWarm = agents.stream()
+                    .filter(a -> a.templateName().equals(t.name()) && marks.containsKey(a.instanceId())
+                            && a.state() == AgentState.ONLINE && !a.busy() && !release.contains(a)
+                            && !planned.retire().contains(a))
+                    .sorted(Comparator.comparingDouble(price).reversed())
+                    .toList();
+            for (Agent a : idleWarm) {
+                if (a.freeCapacity() <= surplus) {
+                    release.add(a);
+                    surplus -= a.freeCapacity();
+                    released++;
+                }
+            }
+        }
         if (!release.isEmpty()) {
             List<Agent> retire = new ArrayList<>(chosen.retire());
             release.stream().filter(a -> !retire.contains(a)).forEach(retire::add);
             chosen = new FleetPlanner.Plan(chosen.launchUnits(), chosen.onDemandUnits(), retire, chosen.reason(),
                     chosen.launches());
-            texts.add(release.size() + " warm agent(s) retired: the budget is spent");
+            texts.add(release.size() + " warm agent(s) retired: the budget is spent or their executors are not wanted");
         }
         for (Agent a : kept) {
             marks.put(a.instanceId(), new Mark(Why.KEPT, now, a.buildsAccepted()));
