@@ -192,6 +192,32 @@ class SpotEngineWarmTest {
     }
 
     @Test
+    void warmAgentsGoAsSoonAsTheForecastNoLongerWantsThemNotAtTheirIdleTimeout() {
+        // The spike is forecast at 02:00, but this night it does not come.
+        TestClock clock = new TestClock(MONDAY.plus(Duration.ofDays(24)).plusSeconds(2 * 3600 - 90));
+        MiniJenkins j = new MiniJenkins(clock, config(new WarmCapacityBudget(0, 0, 60)), Duration.ofMinutes(20));
+        j.engine.restoreForecast(learntSpike());
+        int launched = 0;
+        List<Agent> retired = new ArrayList<>();
+        for (int s = 0; s < 12 * 60; s += 10) {
+            EngineStep step = j.step();
+            launched += step.launched().size();
+            retired.addAll(step.retiring());
+            clock.advance(Duration.ofSeconds(10));
+        }
+        SpotMetrics.Warm w = j.engine.metrics().warm();
+        assertThat(launched).as("launched for the forecast spike").isGreaterThan(20);
+        assertThat(w.warmLaunches()).isEqualTo(launched);
+        assertThat(j.engine.agents()).as("12 minutes later none is left: the forecast wants none after 02:05")
+                .isEmpty();
+        assertThat(retired).hasSize(launched);
+        assertThat(w.released()).as("retired before their 10 minutes idle").isEqualTo(launched);
+        assertThat(w.buildsOnWarm()).isZero();
+        // Each was charged from its launch until it went: well under the 80 s boot plus 10 minutes idle.
+        assertThat(w.warmAgentHours() / launched).isLessThan(8 / 60.0);
+    }
+
+    @Test
     void anIdleAgentIsKeptPastItsIdleTimeoutWhileBuildsAreExpectedAndRetiredOnAQuietNight() {
         for (int hour : new int[] {11, 23}) {
             TestClock clock = new TestClock(MONDAY.plus(Duration.ofDays(24)).plusSeconds(hour * 3600 - 1200));
