@@ -66,6 +66,10 @@ public final class SpotCloud extends Cloud {
     private String maxSpotPrice;
     private boolean onDemandFallback = true;
     private int idleMinutes = 10;
+    /** Warm capacity's budget (issue 17): every limit off at 0, and warm capacity off while all are. */
+    private double warmBudgetPercent;
+    private double warmBudgetUsdPerDay;
+    private int warmMaxIdleAgents;
     private int connectTimeoutMinutes = 10;
     private String interruptionQueueUrl;
     private String tags;
@@ -139,6 +143,8 @@ public final class SpotCloud extends Cloud {
         if (maxSpotPrice != null) {
             b.maxSpotPrice(SpotFleetConfig.parsePrice(maxSpotPrice));
         }
+        b.warmCapacity(new io.jenkins.plugins.awsdelivery.core.spot.WarmCapacityBudget(warmBudgetPercent,
+                warmBudgetUsdPerDay, warmMaxIdleAgents));
         return b.build();
     }
 
@@ -510,6 +516,36 @@ public final class SpotCloud extends Cloud {
     @DataBoundSetter
     public void setKeyName(String keyName) {
         this.keyName = Util.fixEmptyAndTrim(keyName);
+    }
+
+    public double getWarmBudgetPercent() {
+        return warmBudgetPercent;
+    }
+
+    /** Warm capacity at most this percentage of the daily cost without it; 0 for no such limit. */
+    @DataBoundSetter
+    public void setWarmBudgetPercent(double percent) {
+        this.warmBudgetPercent = Double.isNaN(percent) ? 0 : Math.max(0, Math.min(100, percent));
+    }
+
+    public double getWarmBudgetUsdPerDay() {
+        return warmBudgetUsdPerDay;
+    }
+
+    /** Warm capacity at most this many USD over 24 hours; 0 for no such limit. */
+    @DataBoundSetter
+    public void setWarmBudgetUsdPerDay(double usd) {
+        this.warmBudgetUsdPerDay = Double.isNaN(usd) || Double.isInfinite(usd) ? 0 : Math.max(0, usd);
+    }
+
+    public int getWarmMaxIdleAgents() {
+        return warmMaxIdleAgents;
+    }
+
+    /** At most this many warm agents at once; 0 for no such limit. */
+    @DataBoundSetter
+    public void setWarmMaxIdleAgents(int agents) {
+        this.warmMaxIdleAgents = Math.max(0, agents);
     }
 
     @Extension

@@ -280,6 +280,89 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
         return j.isQuietingDown() ? "Jenkins is preparing for shutdown" : null;
     }
 
+    /** How often the arrival history is written to disk. */
+    static final java.time.Duration FORECAST_SAVE_INTERVAL = java.time.Duration.ofHours(1);
+    private java.time.Instant forecastSavedAt;
+
+    /**
+     * A new build this cloud serves entered the queue: warm capacity's forecast learns from it. Handed to the
+     * runtime's thread: the caller holds the queue lock, and a step may be waiting on EC2.
+     */
+    void arrived(String label) {
+        try {
+            worker.execute(() -> {
+                SpotEngine e = engine;
+                if (e != null) {
+                    e.arrived(label, 1);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            // the runtime has stopped: nothing to learn for
+        }
+    }
+
+    /** The cloud's arrival history, kept across restarts (a few KB per label). */
+    private java.io.File forecastFile() {
+        return new java.io.File(Jenkins.get().getRootDir(), "aws-delivery-stages/spot-arrivals-"
+                + identity.name() + ".txt");
+    }
+
+    /** Warm capacity's cost ledger, kept across restarts (a few KB). */
+    private java.io.File ledgerFile() {
+        return new java.io.File(Jenkins.get().getRootDir(), "aws-delivery-stages/spot-warm-ledger-"
+                + identity.name() + ".txt");
+    }
+
+    private void restoreForecast(SpotEngine e) {
+        forecastSavedAt = clock.instant();
+        java.io.File f = forecastFile();
+        try {
+            if (f.isFile()) {
+                e.restoreForecast(java.nio.file.Files.readString(f.toPath(),
+                        java.nio.charset.StandardCharsets.UTF_8));
+            }
+        } catch (java.io.IOException | IllegalArgumentException ex) {
+            LOGGER.log(Level.WARNING, "Spot cloud " + identity.name() + ": arrival history " + f
+                    + " not used; warm capacity learns again", ex);
+        }
+        java.io.File l = ledgerFile();
+        try {
+            if (l.isFile()) {
+                e.restoreWarmLedger(java.nio.file.Files.readString(l.toPath(),
+                        java.nio.charset.StandardCharsets.UTF_8));
+            }
+        } catch (java.io.IOException | IllegalArgumentException ex) {
+            LOGGER.log(Level.WARNING, "Spot cloud " + identity.name() + ": warm capacity ledger " + l
+                    + " not used; the budget counts from now", ex);
+        }
+    }
+
+    private void saveForecastWhenDue(SpotEngine e) {
+        java.time.Instant now = clock.instant();
+        if (forecastSavedAt != null && now.isBefore(forecastSavedAt.plus(FORECAST_SAVE_INTERVAL))) {
+            return;
+        }
+        forecastSavedAt = now;
+        write(forecastFile(), e.forecastSnapshot());
+        write(ledgerFile(), e.warmLedgerSnapshot());
+    }
+
+    private void write(java.io.File f, String text) {
+        try {
+            java.nio.file.Files.createDirectories(f.toPath().getParent());
+            hudson.util.AtomicFileWriter w = new hudson.util.AtomicFileWriter(f.toPath(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            try {
+                w.write(text);
+                w.commit();
+            } finally {
+                w.abort();
+            }
+        } catch (java.io.IOException ex) {
+            LOGGER.log(Level.WARNING, "Spot cloud " + identity.name() + ": " + f + " not saved", ex);
+        }
+    }
+
     /** Builds the engine, or hands it a saved configuration and rebuilt clients; null while misconfigured. */
     private SpotEngine engine() {
         SpotCloud c = cloud;
@@ -292,6 +375,7 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
                 if (engine == null) {
                     engine = new SpotEngine(c.toConfig(controllerId()), connection.api(), clock, new Random(),
                             new OnDemandPrices(Map.of()));
+                    restoreForecast(engine);
                     takeOverFormerNames(c, engine);
                 } else if (rebuilt || c != configuredFrom) {
                     engine.reconfigure(c.toConfig(controllerId()), connection.api());
@@ -350,6 +434,7 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
         nodes.mirror(c, e, e.step(demand, reports(c, e)), pending);
         knownAgents = e.agents().size();
         metrics = e.metrics();
+        saveForecastWhenDue(e);
         if (held != null) {
             pending.drain().forEach(f -> f.cancel(false));
         }

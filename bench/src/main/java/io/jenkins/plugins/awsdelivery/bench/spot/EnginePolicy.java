@@ -36,6 +36,8 @@ final class EnginePolicy implements Simulation.Policy {
     /** False to leave Jenkins' estimates out of the reports (the engine then cannot count finishing work). */
     private final boolean reportEstimates;
     private long lastStep = -1;
+    /** New builds already told to the engine. */
+    private long arrivedSeen;
     /** Free executors kept beyond the queue: a fixed spare pool or forecast warm capacity. */
     private final SpareCapacity spare;
 
@@ -49,6 +51,23 @@ final class EnginePolicy implements Simulation.Policy {
 
     EnginePolicy(String name, Simulation sim, SpotFleetConfig config, long seed, boolean reportEstimates,
                  SpareCapacity spare) {
+        this(name, sim, config, seed, reportEstimates, spare, null);
+    }
+
+    /**
+     * With {@code forecast} (an arrival history, {@link io.jenkins.plugins.awsdelivery.core.spot.ArrivalForecast}'s
+     * snapshot), the engine starts from that history, as a controller restarted with its saved history: the engine's
+     * own warm capacity (configured in {@code config}) then plans from it, and the engine hears of every new build as
+     * the Jenkins cloud's queue listener tells it.
+     */
+    EnginePolicy(String name, Simulation sim, SpotFleetConfig config, long seed, boolean reportEstimates,
+                 SpareCapacity spare, String forecast) {
+        this(name, sim, config, seed, reportEstimates, spare, forecast, null);
+    }
+
+    /** As above, with warm capacity's cost ledger as the controller saved it ({@code null} for none). */
+    EnginePolicy(String name, Simulation sim, SpotFleetConfig config, long seed, boolean reportEstimates,
+                 SpareCapacity spare, String forecast, String ledger) {
         this.name = name;
         this.spare = spare;
         this.reportEstimates = reportEstimates;
@@ -56,6 +75,17 @@ final class EnginePolicy implements Simulation.Policy {
         this.random = new Random(seed);
         this.api = new SimulatedFleetApi(sim.market, sim.clock, sim.boot, this::launched, this::terminated);
         this.engine = new SpotEngine(config, api, sim.clock, new Random(seed + 1), new OnDemandPrices(Map.of()));
+        if (forecast != null) {
+            engine.restoreForecast(forecast);
+        }
+        if (ledger != null) {
+            engine.restoreWarmLedger(ledger);
+        }
+    }
+
+    /** The engine (for its metrics once the week is over). */
+    SpotEngine engine() {
+        return engine;
     }
 
     private void launched(SimInstance i) {
@@ -94,6 +124,11 @@ final class EnginePolicy implements Simulation.Policy {
 
     private void step(long now) {
         lastStep = now;
+        long arrived = sim.arrived();
+        if (arrived > arrivedSeen) {
+            engine.arrived("linux", (int) (arrived - arrivedSeen));
+            arrivedSeen = arrived;
+        }
         List<AgentReport> reports = new ArrayList<>();
         for (SimInstance i : sim.instances) {
             if (byId.containsKey(i.id)) {
@@ -180,6 +215,9 @@ final class EnginePolicy implements Simulation.Policy {
 
     @Override
     public Map<String, Long> apiCalls() {
+        if (Boolean.getBoolean("spot.debugWarm")) {
+            System.out.println(name + ": " + engine.metrics().warm());
+        }
         return engine.metrics().apiCalls();
     }
 }

@@ -131,6 +131,12 @@ final class Simulation {
         this.maxTotalUses = maxTotalUses;
     }
 
+    /** -Dspot.debugWaits=true prints, per policy-week, the builds that waited over 30 s by hour of the day. */
+    private static final boolean DEBUG_WAITS = Boolean.getBoolean("spot.debugWaits");
+    private final long[] waitedByHour = new long[24];
+    /** What the instances cost in each hour of the run. */
+    private final double[] costByHour = new double[(Workload.WEEK + DRAIN) / 3600 + 1];
+
     Result run(Policy policy) {
         List<int[]> arrivals = workload.builds();
         List<SimBuild> builds = new ArrayList<>();
@@ -185,6 +191,7 @@ final class Simulation {
             peak = Math.max(peak, instances.size());
             for (SimInstance i : instances) {
                 cost += i.pricePerHour / 3600.0;
+                costByHour[(int) (t / 3600)] += i.pricePerHour / 3600.0;
                 instanceSeconds++;
                 if (i.market == Market.ON_DEMAND) {
                     onDemandSeconds++;
@@ -199,6 +206,10 @@ final class Simulation {
                 lost++;
             }
         }
+        if (DEBUG_WAITS) {
+            System.out.println(policy.name() + " builds waiting over 30 s by hour of queueing: "
+                    + Arrays.toString(waitedByHour));
+        }
         long[] sorted = waits.stream().mapToLong(Long::longValue).sorted().toArray();
         Map<String, Long> calls = policy.apiCalls();
         long total = calls.values().stream().mapToLong(Long::longValue).sum();
@@ -206,6 +217,11 @@ final class Simulation {
                 percentile(sorted, 95), cost, idleSeconds / 3600.0, interruptedBuilds.size(), interruptedAttempts,
                 lost, total / ((Workload.WEEK + DRAIN) / 86_400.0), calls, peak, market.interruptedInstances, instanceSeconds / 3600.0,
                 market.launches(), onDemandSeconds / 3600.0, sorted);
+    }
+
+    /** What the instances cost in each hour of the run (USD). */
+    double[] costByHour() {
+        return costByHour.clone();
     }
 
     long arrived() {
@@ -230,6 +246,9 @@ final class Simulation {
                 b.on = i;
                 b.attempts++;
                 waits.add(t - b.queuedAt);
+                if (DEBUG_WAITS && t - b.queuedAt > 30) {
+                    waitedByHour[(int) ((b.queuedAt % 86_400) / 3600)]++;
+                }
                 i.running.add(b);
                 i.buildsAccepted++;
                 if (usedUp(i)) {

@@ -25,7 +25,7 @@ public final class SpotCloudFields {
     public static final Set<String> CLOUD_NAMES = Set.of("name", "region", "credentialsId", "roleArn", "externalId",
             "subnetIds", "maxAgents", "onDemandBase", "allocationStrategy", "maxSpotPrice", "onDemandFallback",
             "connectTimeoutMinutes", "interruptionQueueUrl", "tags", "connection", "sshCredentialsId", "sshPort",
-            "identityCertificates", "templates");
+            "identityCertificates", "templates", "warmBudgetPercent", "warmBudgetUsdPerDay", "warmMaxIdleAgents");
 
     /** The fields of one entry of {@code templates:}. */
     public static final Set<String> TEMPLATE_NAMES = Set.of("name", "labelString", "platform", "launchTemplate",
@@ -135,6 +135,23 @@ public final class SpotCloudFields {
         } catch (NumberFormatException e) {
             throw StageException.invalidInput("Field '" + field + "'" + where + " is '" + v + "', not a whole number.",
                     "Give a number such as " + defaultValue + ".");
+        }
+    }
+
+    /** A decimal field, 0 when absent. */
+    public double decimal(String field) {
+        Object v = fields.get(field);
+        if (v == null || v instanceof String s && s.isBlank()) {
+            return 0;
+        }
+        if (v instanceof Number n) {
+            return n.doubleValue();
+        }
+        try {
+            return Double.parseDouble(String.valueOf(v).trim());
+        } catch (NumberFormatException e) {
+            throw StageException.invalidInput("Field '" + field + "'" + where + " is '" + v + "', not a number.",
+                    "Give a number such as 10.");
         }
     }
 
@@ -253,6 +270,12 @@ public final class SpotCloudFields {
                 .connectTimeout(Duration.ofMinutes(number("connectTimeoutMinutes", 10)))
                 .tags(TagText.parse(text("tags").orElse(null)));
         text("maxSpotPrice").ifPresent(p -> b.maxSpotPrice(SpotFleetConfig.parsePrice(p)));
+        try {
+            b.warmCapacity(new WarmCapacityBudget(decimal("warmBudgetPercent"), decimal("warmBudgetUsdPerDay"),
+                    number("warmMaxIdleAgents", 0)));
+        } catch (IllegalArgumentException e) {
+            throw StageException.invalidInput(e.getMessage(), "Give 0 to turn a warm capacity limit off.");
+        }
         return b.build();
     }
 }

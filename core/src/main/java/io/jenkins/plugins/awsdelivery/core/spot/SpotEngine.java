@@ -62,6 +62,8 @@ public final class SpotEngine {
     private volatile String launchesHeld;
     private final SpotPriceCache spotPrices = new SpotPriceCache();
     private final SpotMetrics.Counters counters = new SpotMetrics.Counters();
+    /** Warm capacity: the arrival forecast, what it keeps ready and what that costs. */
+    private final WarmCapacity warm = new WarmCapacity();
     private final String tokenPrefix;
     private long tokenSequence;
     /** Launch template ID (or name) per agent template, found or made at its first launch. */
@@ -196,7 +198,53 @@ public final class SpotEngine {
     }
 
     public synchronized SpotMetrics metrics() {
-        return SpotMetrics.of(agents.values(), counters);
+        return SpotMetrics.of(agents.values(), counters, warm.metrics(config, clock.instant()));
+    }
+
+    /**
+     * {@code count} builds for {@code label} ("" for work that runs on any agent) entered the queue now: what the
+     * arrival forecast learns from. Call it for every new build (not for a build rerun after an interruption).
+     */
+    public synchronized void arrived(String label, int count) {
+        warm.arrived(label, clock.instant(), count);
+    }
+
+    /** A build started on {@code instanceId} after waiting {@code waited} in the queue (for the warm metrics). */
+    public synchronized void buildStarted(String instanceId, Duration waited) {
+        warm.buildStarted(instanceId, waited);
+    }
+
+    /** True while the agent is warm: launched or kept for the forecast and not used yet. */
+    public synchronized boolean isWarm(String instanceId) {
+        return warm.isWarm(instanceId);
+    }
+
+    /** The arrival history as a compact string, to persist across restarts ({@link ArrivalForecast#snapshot()}). */
+    public synchronized String forecastSnapshot() {
+        return warm.forecast().snapshot();
+    }
+
+    /** Warm capacity's cost ledger (a week of base cost, a day of warm cost), to persist across restarts. */
+    public synchronized String warmLedgerSnapshot() {
+        return warm.ledger().snapshot();
+    }
+
+    /**
+     * Takes a persisted cost ledger back, so that a percentage budget does not start from nothing after a restart.
+     *
+     * @throws IllegalArgumentException when the text is not a ledger this version wrote (the ledger is kept)
+     */
+    public synchronized void restoreWarmLedger(String snapshot) {
+        warm.ledger(WarmLedger.restore(snapshot));
+    }
+
+    /**
+     * Takes a persisted arrival history back.
+     *
+     * @throws IllegalArgumentException when the text is not a history this version wrote (the forecast is kept)
+     */
+    public synchronized void restoreForecast(String snapshot) {
+        warm.forecast(ArrivalForecast.restore(snapshot));
     }
 
     /** One provisioning step: apply the reports, terminate what is done, reconcile when due, plan and launch. */
@@ -211,6 +259,8 @@ public final class SpotEngine {
 
         applyReports(reports, now);
         accrueSavings(now);
+        warm.charge(lastStep, now, agents.values(), this::pricePerHour);
+        warm.afterReports(agents.values());
         boolean throttled = now.isBefore(throttledUntil);
 
         if (!throttled && !now.isBefore(terminationsPausedUntil)) {
@@ -219,8 +269,13 @@ public final class SpotEngine {
         if (!throttled && !now.isBefore(nextReconcile)) {
             reconcile(now, adopted, lost, messages);
         }
-        FleetPlanner.Plan plan = planner.plan(config, demand, agents.values(), now, leadTime());
-        String planText = plan.reason();
+        Duration lead = leadTime();
+        FleetPlanner.Plan plan = planner.plan(config, demand, agents.values(), now, lead);
+        // Warm capacity (off unless configured): the same plan with the executors the forecast wants ready.
+        WarmCapacity.Decision warmDecision = warm.plan(config, demand, agents.values(), now, lead, planner, plan,
+                this::pricePerHour, typicalPricePerHour());
+        plan = warmDecision.plan();
+        String planText = plan.reason() + (warmDecision.text().isEmpty() ? "" : "; " + warmDecision.text());
         if (plan.launchUnits() > 0) {
             String held = launchesHeld;
             if (held != null) {
@@ -231,6 +286,7 @@ public final class SpotEngine {
                 planText += "; launching paused until " + launchesPausedUntil + ": " + pauseReason;
             } else {
                 planText += launch(plan, now, launched, messages);
+                warm.launched(warmDecision.warmLaunchUnits(), launched, now);
             }
         }
         for (Agent a : plan.retire()) {
@@ -239,6 +295,7 @@ public final class SpotEngine {
         }
         refreshSpotPrices(now);
         agents.values().removeIf(a -> a.state() == AgentState.TERMINATED);
+        warm.retain(agents.values());
         lastStep = now;
         publish();
         return new EngineStep(launched, adopted, retiring, terminated, lost, messages, planText);
@@ -567,6 +624,33 @@ public final class SpotEngine {
                 }, new ArrayList<>());
             }
         }
+    }
+
+    /**
+     * What an agent costs per hour: its type's Spot price (hourly DescribeSpotPriceHistory) or on-demand price;
+     * without one, the mean of the prices known, or {@link WarmCapacity#FALLBACK_USD_PER_HOUR}.
+     */
+    private double pricePerHour(Agent a) {
+        String type = a.pool().instanceType();
+        Optional<BigDecimal> p = a.market() == Market.SPOT ? spotPrices.pricePerHour(type)
+                : onDemandPrices.pricePerHour(type);
+        return p.map(BigDecimal::doubleValue).orElseGet(this::typicalPricePerHour);
+    }
+
+    /** The mean price of the running agents whose price is known, or the fallback. */
+    private double typicalPricePerHour() {
+        double sum = 0;
+        int n = 0;
+        for (Agent a : agents.values()) {
+            String type = a.pool().instanceType();
+            Optional<BigDecimal> p = a.market() == Market.SPOT ? spotPrices.pricePerHour(type)
+                    : onDemandPrices.pricePerHour(type);
+            if (p.isPresent() && a.state() != AgentState.TERMINATED) {
+                sum += p.get().doubleValue();
+                n++;
+            }
+        }
+        return n == 0 ? WarmCapacity.FALLBACK_USD_PER_HOUR : sum / n;
     }
 
     private void accrueSavings(Instant now) {

@@ -54,8 +54,11 @@ public final class SpotFleetConfig implements Serializable {
     private final Duration connectTimeout;
     private final Duration poolCooldown;
     private final Map<String, String> tags;
+    /** Warm capacity's budget (issue 17); off unless configured. */
+    private final WarmCapacityBudget warmCapacity;
 
     private SpotFleetConfig(Builder b, List<AgentTemplate> templates) {
+        this.warmCapacity = b.warmCapacity;
         this.cloudName = b.cloudName;
         this.controllerId = b.controllerId;
         this.templates = List.copyOf(templates);
@@ -96,6 +99,11 @@ public final class SpotFleetConfig implements Serializable {
             throw StageException.invalidInput("Maximum Spot price " + price + " is not positive.",
                     "Leave it empty to pay at most the on-demand price, as AWS recommends.");
         }
+    }
+
+    /** Warm capacity's budget; {@link WarmCapacityBudget#off()} unless configured. */
+    public WarmCapacityBudget warmCapacity() {
+        return warmCapacity == null ? WarmCapacityBudget.off() : warmCapacity;
     }
 
     public static Builder builder(String cloudName, String controllerId) {
@@ -342,6 +350,7 @@ public final class SpotFleetConfig implements Serializable {
         private Duration connectTimeout = Duration.ofMinutes(10);
         private Duration poolCooldown = Duration.ofMinutes(5);
         private final Map<String, String> tags = new LinkedHashMap<>();
+        private WarmCapacityBudget warmCapacity = WarmCapacityBudget.off();
 
         private Builder(String cloudName, String controllerId) {
             this.cloudName = cloudName == null ? "" : cloudName.trim();
@@ -488,6 +497,12 @@ public final class SpotFleetConfig implements Serializable {
         public Builder tags(Map<String, String> tags) {
             this.tags.clear();
             this.tags.putAll(tags);
+            return this;
+        }
+
+        /** Agents kept ready ahead of the forecast arrivals, within this budget; {@code off()} (the default) for none. */
+        public Builder warmCapacity(WarmCapacityBudget budget) {
+            this.warmCapacity = budget == null ? WarmCapacityBudget.off() : budget;
             return this;
         }
 

@@ -17,9 +17,42 @@ public record SpotMetrics(Map<AgentState, Integer> spotAgents, Map<AgentState, I
                           long rebalanceRecommendations, long lostAgents, long orphansTerminated,
                           long launchP50Seconds, long launchP95Seconds, double estimatedSavingsUsd,
                           Map<String, Long> apiCalls, Map<String, Long> launchErrors,
-                          Map<String, Integer> agentsByTemplate, long usedUpTerminated) {
+                          Map<String, Integer> agentsByTemplate, long usedUpTerminated, Warm warm) {
+
+    /**
+     * What warm capacity (agents launched or kept for the arrival forecast) cost and what it gave.
+     *
+     * @param budget            the budget in words ("off" when not configured)
+     * @param warmAgentsNow     agents warm now (launched or kept for the forecast, no build taken yet)
+     * @param warmAgentHours    agent-hours charged to warm capacity: idle because of the forecast
+     * @param warmUsd           their cost, since the engine started
+     * @param baseUsd           the cost of every other agent-hour, since the engine started
+     * @param warmUsdLast24h    warm cost over the last 24 hours (what the budget limits)
+     * @param baseUsdPerDay     the other agents' cost per day, averaged over the last week (what a percentage
+     *                          budget is of)
+     * @param limitUsd          what warm capacity may cost over 24 hours now (infinite when only the count is
+     *                          limited)
+     * @param warmLaunches      agents launched for the forecast
+     * @param warmKeeps         idle agents kept past their idle timeout for the forecast
+     * @param released          warm agents retired before their idle timeout: the budget was spent, or their
+     *                          executors were no longer wanted
+     * @param buildsOnWarm      builds that started on a warm agent
+     * @param waitsReported     of those, builds whose queue wait the caller reported
+     * @param meanWaitSeconds   their mean queue wait
+     * @param maxWaitSeconds    their longest queue wait
+     * @param lastPlan          the last step's warm decision in words, or empty
+     */
+    public record Warm(String budget, int warmAgentsNow, double warmAgentHours, double warmUsd, double baseUsd,
+                       double warmUsdLast24h, double baseUsdPerDay, double limitUsd, long warmLaunches, long warmKeeps,
+                       long released, long buildsOnWarm, long waitsReported, double meanWaitSeconds,
+                       long maxWaitSeconds, String lastPlan) {
+    }
 
     static SpotMetrics of(Collection<Agent> agents, Counters c) {
+        return of(agents, c, new Warm("off", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ""));
+    }
+
+    static SpotMetrics of(Collection<Agent> agents, Counters c, Warm warm) {
         Map<AgentState, Integer> spot = new EnumMap<>(AgentState.class);
         Map<AgentState, Integer> onDemand = new EnumMap<>(AgentState.class);
         Map<String, Integer> byTemplate = new TreeMap<>();
@@ -31,7 +64,7 @@ public record SpotMetrics(Map<AgentState, Integer> spotAgents, Map<AgentState, I
         }
         return new SpotMetrics(spot, onDemand, c.spotLaunches, c.onDemandLaunches, c.fallbackLaunches,
                 c.interruptions, c.rebalances, c.lost, c.orphans, c.latencyPercentile(50), c.latencyPercentile(95),
-                c.savingsUsd, new TreeMap<>(c.apiCalls), new TreeMap<>(c.launchErrors), byTemplate, c.usedUp);
+                c.savingsUsd, new TreeMap<>(c.apiCalls), new TreeMap<>(c.launchErrors), byTemplate, c.usedUp, warm);
     }
 
     /** Total EC2 (and SQS) calls the engine made. */

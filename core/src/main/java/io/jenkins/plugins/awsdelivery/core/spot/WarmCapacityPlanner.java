@@ -2,63 +2,50 @@ package io.jenkins.plugins.awsdelivery.core.spot;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Locale;
 
 /**
- * How many agents to keep warm (connected, idle, ready for the next builds) for one label: enough executors that
- * the builds the {@link ArrivalForecast} expects within the lead time (the measured launch latency) start at once
- * nine times out of ten, counting arrivals as Poisson, and never more than the {@link WarmCapacityBudget} allows
- * for the next interval. A pure function: the caller passes the time, the spend so far and the price.
+ * How many executors to keep ready beyond the queue for one template: enough that the builds the {@link
+ * ArrivalForecast} expects for the template's labels before an agent launched now could take them (the lead time,
+ * the measured launch latency, plus {@link #HORIZON}) start at once nine times out of ten, counting arrivals as
+ * Poisson. A pure function; the engine applies the {@link WarmCapacityBudget}.
  *
- * <p>The budget is checked ahead: {@code k} agents are kept only if their idle cost for the next {@code interval}
- * still fits, so as long as the caller charges at most that, warm spend never exceeds the budget. A percentage
- * budget starts with nothing to spend: it grows with the cost of the fleet without warm capacity.
+ * <p>The window is the lead time plus a little: an agent launched now serves the builds that arrive once it is up,
+ * and those arriving sooner are served by the agents launched at earlier steps. So a spike forecast at 02:00 starts
+ * warm launches one lead time before it, and a quiet hour keeps nothing.
  */
 public final class WarmCapacityPlanner {
 
     /** Warm executors cover the forecast arrivals with this probability. */
     public static final double COVERAGE = 0.9;
+    /** Beyond the lead time, the forecast window also covers this much (a few provisioning steps). */
+    public static final Duration HORIZON = Duration.ofSeconds(30);
 
-    /** The decision and why, for the status page. */
-    public record Plan(int warmAgents, int wantedAgents, double expectedArrivals, String reason) {
+    /** The executors wanted and why, for the status page. */
+    public record Plan(int executors, double expectedArrivals, String reason) {
     }
 
-    public Plan plan(WarmCapacityBudget budget, ArrivalForecast forecast, String label, Instant now,
-                     Duration leadTime, Duration interval, int executorsPerAgent, double usdPerAgentHour,
-                     WarmSpend spend) {
-        if (executorsPerAgent < 1) {
-            throw new IllegalArgumentException("executorsPerAgent must be 1 or more, was " + executorsPerAgent);
-        }
-        if (budget.isOff()) {
-            return new Plan(0, 0, 0, "warm capacity off");
-        }
-        double expected = forecast.expectedArrivals(label, now, leadTime);
-        int executors = poissonQuantile(expected, COVERAGE);
-        int wanted = (executors + executorsPerAgent - 1) / executorsPerAgent;
-        int allowed = affordable(budget, now, interval, usdPerAgentHour, spend);
-        int warm = Math.min(wanted, allowed);
-        String reason = String.format(Locale.ROOT, "%.1f build(s) expected within %d s: %d agent(s) wanted, "
-                + "%d within the budget", expected, leadTime.toSeconds(), wanted, allowed);
-        return new Plan(warm, wanted, expected, reason);
+    /** Executors wanted for the builds expected for {@code labels} within the lead time and the horizon. */
+    public Plan plan(ArrivalForecast forecast, Collection<String> labels, Instant now, Duration leadTime) {
+        return plan(forecast, labels, now, leadTime, COVERAGE);
     }
 
-    /** Agents whose idle cost for the next interval fits every limit of the budget. */
-    static int affordable(WarmCapacityBudget budget, Instant now, Duration interval, double usdPerAgentHour,
-                          WarmSpend spend) {
-        long count = budget.maxIdleAgents() > 0 ? budget.maxIdleAgents() : Integer.MAX_VALUE;
-        double perAgent = usdPerAgentHour * interval.toSeconds() / 3600.0;
-        if (perAgent <= 0) {
-            return budget.percentOverBase() > 0 || budget.usdPerDay() > 0 ? 0 : (int) count;
+    /**
+     * As {@link #plan(ArrivalForecast, Collection, Instant, Duration)}, covering the forecast arrivals with
+     * probability {@code coverage}: lower, only executors likely to take a build are wanted.
+     */
+    public Plan plan(ArrivalForecast forecast, Collection<String> labels, Instant now, Duration leadTime,
+                     double coverage) {
+        Duration window = leadTime.plus(HORIZON);
+        double expected = 0;
+        for (String label : labels) {
+            expected += forecast.expectedArrivals(label, now, window);
         }
-        if (budget.percentOverBase() > 0) {
-            double left = budget.percentOverBase() / 100.0 * spend.baseUsd() - spend.warmUsd();
-            count = Math.min(count, (long) Math.floor(Math.max(0, left) / perAgent + 1e-9));
-        }
-        if (budget.usdPerDay() > 0) {
-            double left = budget.usdPerDay() - spend.warmUsdOn(now);
-            count = Math.min(count, (long) Math.floor(Math.max(0, left) / perAgent + 1e-9));
-        }
-        return (int) Math.min(count, Integer.MAX_VALUE);
+        int executors = poissonQuantile(expected, coverage);
+        String reason = String.format(Locale.ROOT, "%.1f build(s) expected within %d s: %d executor(s) wanted ready",
+                expected, window.toSeconds(), executors);
+        return new Plan(executors, expected, reason);
     }
 
     /** The smallest k with P(X <= k) >= p for X Poisson with mean {@code mean}. */

@@ -40,14 +40,21 @@ class ArrivalForecastTest {
         ArrivalForecast f = new ArrivalForecast();
         replay(f, "linux", MONDAY, 3, true, 1);
         Instant week4 = MONDAY.plus(Duration.ofDays(21 + 3)); // Thursday of the fourth week
-        // 90 s before the spike, the window reaches into 02:00: the busiest five minutes scaled to 90 s.
-        assertThat(f.expectedArrivals("linux", week4.plusSeconds(2 * 3600 - 90), LEAD)).isGreaterThan(40);
+        // 90 s before the spike, a window of 120 s reaches 30 s into 02:00: a tenth of the slot's 150 builds.
+        assertThat(f.expectedArrivals("linux", week4.plusSeconds(2 * 3600 - 90), LEAD.plusSeconds(30)))
+                .isCloseTo(15, within(0.01));
+        assertThat(f.expectedArrivals("linux", week4.plusSeconds(2 * 3600 - 90), LEAD)).isZero();
+        assertThat(f.expectedArrivals("linux", week4.plusSeconds(2 * 3600), LEAD)).isCloseTo(45, within(0.01));
+        // Past the spike's five minutes, the rest of the hour is quiet: nothing kept warm for it.
+        assertThat(f.expectedArrivals("linux", week4.plusSeconds(2 * 3600 + 400), LEAD)).isZero();
         assertThat(f.expectedArrivals("linux", week4.plusSeconds(23 * 3600), LEAD)).isZero();
         assertThat(f.expectedArrivals("linux", week4.plusSeconds(4 * 3600), LEAD)).isZero();
-        // Working hours: about ten an hour, a couple in the busiest five minutes.
+        // Working hours: about ten an hour, a fraction of a build within 90 s.
         double day = f.expectedArrivals("linux", week4.plusSeconds(11 * 3600), LEAD);
-        assertThat(day).isGreaterThan(0).isLessThan(3);
+        assertThat(day).isGreaterThan(0).isLessThan(1.5);
         assertThat(f.perHour("linux", 3 * 24 + 2)).isCloseTo(150, within(0.01));
+        assertThat(f.perSlot("linux", (3 * 24 + 2) * 12)).isCloseTo(150, within(0.01));
+        assertThat(f.perSlot("linux", (3 * 24 + 2) * 12 + 1)).isZero();
     }
 
     @Test
@@ -101,8 +108,9 @@ class ArrivalForecastTest {
                 .doesNotContain("linux && large", "label-0;=|,/");
         f.observe("linux && large", MONDAY.plus(Duration.ofDays(14)).plusSeconds(200), 3);
         String snapshot = f.snapshot();
-        // 168 hours of two figures each per label: a few kilobytes per label at most.
+        // 168 hours and 2016 slots per label: a few kilobytes per label at most, mostly empty slots.
         assertThat(snapshot.length()).isLessThan(ArrivalForecast.MAX_LABELS * 4000);
+        assertThat(new ArrivalForecast().snapshot()).isEqualTo("af2");
 
         ArrivalForecast back = ArrivalForecast.restore(snapshot);
         assertThat(back.snapshot()).isEqualTo(snapshot);
@@ -126,7 +134,7 @@ class ArrivalForecastTest {
     void aDamagedSnapshotIsRefusedWithWhatToDo() {
         assertThatThrownBy(() -> ArrivalForecast.restore("v0;linux=1"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("delete it");
-        assertThatThrownBy(() -> ArrivalForecast.restore("af1;linux=1,2,3|4"))
+        assertThatThrownBy(() -> ArrivalForecast.restore("af2;linux=1,2,3|4|5"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("entry 1 is malformed");
         assertThatThrownBy(() -> new ArrivalForecast().observe("linux", MONDAY, -1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("count");

@@ -4,15 +4,15 @@ import static io.jenkins.plugins.awsdelivery.core.spot.ArrivalForecastTest.LEAD;
 import static io.jenkins.plugins.awsdelivery.core.spot.ArrivalForecastTest.MONDAY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class WarmCapacityPlannerTest {
 
-    private static final Duration STEP = Duration.ofSeconds(60);
-    private static final double PRICE = 0.04;
     private final WarmCapacityPlanner planner = new WarmCapacityPlanner();
 
     private static ArrivalForecast learntSpike() {
@@ -22,76 +22,23 @@ class WarmCapacityPlannerTest {
     }
 
     @Test
-    void offByDefaultKeepsNothing() {
+    void executorsAreWantedOneLeadTimeBeforeTheSpikeAndNoneOnAQuietNight() {
         ArrivalForecast f = learntSpike();
-        Instant beforeSpike = MONDAY.plus(Duration.ofDays(22)).plusSeconds(2 * 3600 - 90);
-        WarmCapacityPlanner.Plan plan = planner.plan(WarmCapacityBudget.off(), f, "linux", beforeSpike, LEAD, STEP,
-                2, PRICE, new WarmSpend(1000, 0, 0, 0));
-        assertThat(plan.warmAgents()).isZero();
-        assertThat(plan.reason()).contains("off");
-    }
-
-    @Test
-    void agentsAreWarmBeforeTheSpikeAndNoneOnAQuietNight() {
-        ArrivalForecast f = learntSpike();
-        WarmCapacityBudget budget = new WarmCapacityBudget(0, 0, 40);
         Instant day = MONDAY.plus(Duration.ofDays(22));
-        WarmCapacityPlanner.Plan spike = planner.plan(budget, f, "linux", day.plusSeconds(2 * 3600 - 90), LEAD,
-                STEP, 2, PRICE, WarmSpend.none());
-        assertThat(spike.warmAgents()).isGreaterThanOrEqualTo(20).isLessThanOrEqualTo(40);
-        assertThat(spike.reason()).contains("within 90 s");
-        WarmCapacityPlanner.Plan quiet = planner.plan(budget, f, "linux", day.plusSeconds(23 * 3600), LEAD, STEP,
-                2, PRICE, WarmSpend.none());
-        assertThat(quiet.warmAgents()).isZero();
-        assertThat(quiet.wantedAgents()).isZero();
-        WarmCapacityPlanner.Plan working = planner.plan(budget, f, "linux", day.plusSeconds(11 * 3600), LEAD, STEP,
-                2, PRICE, WarmSpend.none());
-        assertThat(working.warmAgents()).isBetween(1, 3);
-    }
-
-    @Test
-    void theBudgetIsNeverExceeded() {
-        ArrivalForecast f = learntSpike();
-        // 10 % over a fleet of 3 agents on average, 1 USD a day, at most 8 idle agents: check every limit binds.
-        for (WarmCapacityBudget budget : new WarmCapacityBudget[] {WarmCapacityBudget.percent(10),
-                new WarmCapacityBudget(0, 1.0, 0), new WarmCapacityBudget(0, 0, 8), new WarmCapacityBudget(25, 0.5, 6)}) {
-            WarmSpend spend = WarmSpend.none();
-            int most = 0;
-            Instant start = MONDAY.plus(Duration.ofDays(21));
-            for (int minute = 0; minute < 7 * 24 * 60; minute++) {
-                Instant now = start.plusSeconds(minute * 60L);
-                WarmCapacityPlanner.Plan plan = planner.plan(budget, f, "linux", now, LEAD, STEP, 2, PRICE, spend);
-                most = Math.max(most, plan.warmAgents());
-                double base = 3 * PRICE / 60;
-                double warm = plan.warmAgents() * PRICE / 60;
-                spend = spend.charge(now.plus(STEP), base + warm, warm);
-                if (budget.percentOverBase() > 0) {
-                    assertThat(spend.warmUsd()).isLessThanOrEqualTo(budget.percentOverBase() / 100 * spend.baseUsd()
-                            + 1e-9);
-                }
-                if (budget.usdPerDay() > 0) {
-                    assertThat(spend.warmUsdToday()).isLessThanOrEqualTo(budget.usdPerDay() + 1e-9);
-                }
-                if (budget.maxIdleAgents() > 0) {
-                    assertThat(plan.warmAgents()).isLessThanOrEqualTo(budget.maxIdleAgents());
-                }
-            }
-            // The budget was used, not just respected by keeping nothing.
-            assertThat(spend.warmUsd()).as("warm spend under %s", budget).isGreaterThan(0);
-            assertThat(most).isGreaterThan(0);
-        }
-    }
-
-    @Test
-    void aPercentageBudgetStartsWithNothingToSpend() {
-        ArrivalForecast f = learntSpike();
-        Instant beforeSpike = MONDAY.plus(Duration.ofDays(22)).plusSeconds(2 * 3600 - 90);
-        assertThat(planner.plan(WarmCapacityBudget.percent(25), f, "linux", beforeSpike, LEAD, STEP, 2, PRICE,
-                WarmSpend.none()).warmAgents()).isZero();
-        // 10 USD spent without warm capacity: 2.5 USD to spend, 0.04/60 per agent-minute: every wanted agent fits.
-        WarmCapacityPlanner.Plan plan = planner.plan(WarmCapacityBudget.percent(25), f, "linux", beforeSpike, LEAD,
-                STEP, 2, PRICE, new WarmSpend(10, 0, 0, 0));
-        assertThat(plan.warmAgents()).isEqualTo(plan.wantedAgents()).isGreaterThan(0);
+        assertThat(planner.plan(f, List.of("linux"), day.plusSeconds(2 * 3600 - 150), LEAD).executors())
+                .as("the window (90 s + 30 s) ends before 02:00").isZero();
+        WarmCapacityPlanner.Plan before = planner.plan(f, List.of("linux"), day.plusSeconds(2 * 3600 - 90), LEAD);
+        assertThat(before.expectedArrivals()).isCloseTo(15, within(0.01));
+        assertThat(before.executors()).isEqualTo(20);
+        assertThat(before.reason()).contains("within 120 s");
+        WarmCapacityPlanner.Plan spike = planner.plan(f, List.of("linux"), day.plusSeconds(2 * 3600 + 60), LEAD);
+        assertThat(spike.expectedArrivals()).isCloseTo(60, within(0.01));
+        assertThat(spike.executors()).isBetween(60, 75);
+        assertThat(planner.plan(f, List.of("linux"), day.plusSeconds(23 * 3600), LEAD).executors()).isZero();
+        assertThat(planner.plan(f, List.of("linux"), day.plusSeconds(11 * 3600), LEAD).executors()).isBetween(1, 3);
+        assertThat(planner.plan(f, List.of(), day.plusSeconds(2 * 3600), LEAD).executors())
+                .as("a template whose labels have no history").isZero();
+        assertThat(planner.plan(f, List.of("windows"), day.plusSeconds(2 * 3600), LEAD).executors()).isZero();
     }
 
     @Test
@@ -100,13 +47,52 @@ class WarmCapacityPlannerTest {
         assertThat(WarmCapacityPlanner.poissonQuantile(0.05, 0.9)).isZero();
         assertThat(WarmCapacityPlanner.poissonQuantile(0.2, 0.9)).isEqualTo(1);
         assertThat(WarmCapacityPlanner.poissonQuantile(10, 0.9)).isEqualTo(14);
+        assertThat(WarmCapacityPlanner.poissonQuantile(1000, 0.9)).isEqualTo(1041);
+    }
+
+    @Test
+    void theBudgetLimitIsTheSmallestOfItsLimitsOverTheLast24Hours() {
+        assertThat(WarmCapacityBudget.percent(10).limitUsd(20)).isCloseTo(2, within(1e-9));
+        assertThat(new WarmCapacityBudget(10, 1.5, 0).limitUsd(20)).isCloseTo(1.5, within(1e-9));
+        assertThat(new WarmCapacityBudget(10, 5, 0).limitUsd(20)).isCloseTo(2, within(1e-9));
+        assertThat(new WarmCapacityBudget(0, 0, 3).limitUsd(20)).isInfinite();
+        assertThat(WarmCapacityBudget.off().isOff()).isTrue();
+        assertThat(WarmCapacityBudget.off().describe()).isEqualTo("off");
+        assertThat(new WarmCapacityBudget(10, 1.5, 4).describe())
+                .isEqualTo("at most 10.00 % of the daily cost without it and 1.50 USD over 24 h, at most 4 warm agent(s)");
+    }
+
+    @Test
+    void theLedgerForgetsSpendOlderThan24Hours() {
+        WarmLedger ledger = new WarmLedger();
+        Instant t = MONDAY;
+        ledger.add(t, 10, 1);
+        ledger.add(t.plus(Duration.ofHours(12)), 5, 0.5);
+        assertThat(ledger.baseUsd(t.plus(Duration.ofHours(23)))).isCloseTo(15, within(1e-9));
+        assertThat(ledger.warmUsd(t.plus(Duration.ofHours(23)))).isCloseTo(1.5, within(1e-9));
+        assertThat(ledger.baseUsd(t.plus(Duration.ofHours(24)).plusSeconds(300))).isCloseTo(5, within(1e-9));
+        assertThat(ledger.warmUsd(t.plus(Duration.ofHours(24)).plusSeconds(300))).isCloseTo(0.5, within(1e-9));
+        assertThat(ledger.warmUsd(t.plus(Duration.ofDays(5)))).isZero();
+        // Per day over the week: 15 USD over the 5 days seen.
+        assertThat(ledger.baseUsdPerDay(t.plus(Duration.ofDays(5)))).isCloseTo(3, within(0.05));
+        assertThatThrownBy(() -> ledger.add(t, -1, 0)).hasMessageContaining("0 or more");
+
+        // Kept across a restart: the same figures, and it goes on counting.
+        WarmLedger back = WarmLedger.restore(ledger.snapshot());
+        Instant later = t.plus(Duration.ofDays(5));
+        assertThat(back.snapshot()).isEqualTo(ledger.snapshot());
+        assertThat(back.baseUsdPerDay(later)).isCloseTo(ledger.baseUsdPerDay(later), within(1e-9));
+        back.add(later.plusSeconds(60), 1, 0.25);
+        assertThat(back.warmUsd(later.plusSeconds(60))).isCloseTo(0.25, within(1e-9));
+        assertThat(WarmLedger.restore("").baseUsdPerDay(later)).isZero();
+        assertThatThrownBy(() -> WarmLedger.restore("wl1;1;2;3")).hasMessageContaining("delete it");
+        assertThatThrownBy(() -> WarmLedger.restore("wl0;1;2;;3;")).hasMessageContaining("malformed");
     }
 
     @Test
     void badBudgetsAreRefusedNamingTheLimit() {
-        assertThatThrownBy(() -> new WarmCapacityBudget(150, 0, 0)).hasMessageContaining("percent");
+        assertThatThrownBy(() -> WarmCapacityBudget.percent(150)).hasMessageContaining("between 0 and 100");
         assertThatThrownBy(() -> new WarmCapacityBudget(0, -1, 0)).hasMessageContaining("USD per day");
         assertThatThrownBy(() -> new WarmCapacityBudget(0, 0, -2)).hasMessageContaining("idle agents");
-        assertThatThrownBy(() -> WarmSpend.none().charge(MONDAY, 1, 2)).hasMessageContaining("warm part");
     }
 }
