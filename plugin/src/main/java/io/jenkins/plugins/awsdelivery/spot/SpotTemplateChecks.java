@@ -143,4 +143,49 @@ public abstract class SpotTemplateChecks extends Descriptor<SpotAgentTemplate> {
         return value < minAgents ? FormValidation.error("The maximum is below the minimum (" + minAgents + ").")
                 : FormValidation.ok();
     }
+
+    /**
+     * Builds the engine configuration of a cloud with only this template, from the form, and asks EC2 for a
+     * dry-run CreateFleet of one instance: permissions, launch template or AMI, subnets and instance types are
+     * checked and nothing is launched.
+     */
+    @POST
+    public FormValidation doTestConnection(@QueryParameter String region, @QueryParameter String credentialsId,
+                                           @QueryParameter String roleArn, @QueryParameter String externalId,
+                                           @QueryParameter String subnetIds,
+                                           @QueryParameter String allocationStrategy, @QueryParameter String name,
+                                           @QueryParameter String platform, @QueryParameter String launchTemplate,
+                                           @QueryParameter String launchTemplateVersion,
+                                           @QueryParameter String amiId, @QueryParameter String instanceProfile,
+                                           @QueryParameter String securityGroupIds,
+                                           @QueryParameter String instanceTypes, @QueryParameter int minVcpu,
+                                           @QueryParameter int maxVcpu, @QueryParameter int minMemoryMiB,
+                                           @QueryParameter int maxMemoryMiB) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        try {
+            SpotAgentTemplate t = new SpotAgentTemplate(name);
+            t.setPlatform(platform);
+            t.setLaunchTemplate(launchTemplate);
+            t.setLaunchTemplateVersion(launchTemplateVersion);
+            t.setAmiId(amiId);
+            t.setInstanceProfile(instanceProfile);
+            t.setSecurityGroupIds(securityGroupIds);
+            t.setInstanceTypes(instanceTypes);
+            t.setMinVcpu(minVcpu);
+            t.setMaxVcpu(maxVcpu);
+            t.setMinMemoryMiB(minMemoryMiB);
+            t.setMaxMemoryMiB(maxMemoryMiB);
+            SpotCloud c = new SpotCloud("test");
+            c.setRegion(region);
+            c.setCredentialsId(credentialsId);
+            c.setRoleArn(roleArn);
+            c.setExternalId(externalId);
+            c.setSubnetIds(subnetIds);
+            c.setAllocationStrategy(allocationStrategy);
+            c.setTemplates(List.of(t));
+            return FormValidation.ok(SpotCloudRuntime.dryRun(c));
+        } catch (StageException e) {
+            return FormValidation.error(e.describe());
+        }
+    }
 }
