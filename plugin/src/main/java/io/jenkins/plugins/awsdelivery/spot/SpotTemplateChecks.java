@@ -2,7 +2,6 @@ package io.jenkins.plugins.awsdelivery.spot;
 
 import hudson.Util;
 import hudson.model.Descriptor;
-import hudson.model.Label;
 import hudson.slaves.NodeProperty;
 import hudson.tools.PropertyDescriptor;
 import hudson.slaves.NodePropertyDescriptor;
@@ -66,12 +65,10 @@ public abstract class SpotTemplateChecks extends Descriptor<SpotAgentTemplate> {
         if (labels == null) {
             return FormValidation.ok("Agents take builds without a label, when this is the cloud's first template.");
         }
-        try {
-            Label.parseExpression(labels);
-            return FormValidation.ok();
-        } catch (IllegalArgumentException e) {
-            return FormValidation.error(e.getMessage());
+        if (labels.contains("&&") || labels.contains("||") || labels.contains("!") || labels.contains("(")) {
+            return FormValidation.error("Give label names separated by spaces; label expressions belong in jobs.");
         }
+        return FormValidation.ok();
     }
 
     @POST

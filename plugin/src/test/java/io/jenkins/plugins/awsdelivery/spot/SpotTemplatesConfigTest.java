@@ -92,8 +92,10 @@ class SpotTemplatesConfigTest {
             assertThat(t.getMaxAgents()).as("no limit of its own: the cloud's 20").isZero();
         });
         assertThat(c.getMaxAgents()).isEqualTo(20);
-        assertThat(exportedClouds()).contains("templates:").contains("name: \"default\"")
-                .doesNotContain("\n  labelString");
+        String exported = exportedClouds();
+        assertThat(exported).contains("templates:").contains("name: \"default\"");
+        assertThat(exported.lines().filter(l -> l.matches("\\s*labelString:.*")).count())
+                .as("written once, in the template").isEqualTo(1);
     }
 
     @Test
