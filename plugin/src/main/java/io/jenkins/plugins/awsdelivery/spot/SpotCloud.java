@@ -29,6 +29,8 @@ import org.kohsuke.stapler.DataBoundSetter;
  */
 public final class SpotCloud extends SpotCloudFlatFields {
 
+    private static final java.util.logging.Logger LOGGER = java.util.logging.Logger.getLogger(SpotCloud.class.getName());
+
     /** The most templates a cloud may have (core's limit). */
     static final int MAX_TEMPLATES = 20;
 
@@ -107,12 +109,11 @@ public final class SpotCloud extends SpotCloudFlatFields {
         if (templatesGiven) {
             throw bothForms(field);
         }
+        if (flatFieldGiven == null) {
+            LOGGER.warning(() -> "Cloud " + name + ": '" + field + "' and the other agent fields at the top level of "
+                    + "the cloud are deprecated; they describe the template \"default\". Move them under 'templates'.");
+        }
         flatFieldGiven = field;
-        return templates.get(0);
-    }
-
-    @Override
-    protected SpotAgentTemplate firstTemplate() {
         return templates.get(0);
     }
 

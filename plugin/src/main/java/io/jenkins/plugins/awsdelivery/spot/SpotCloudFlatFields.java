@@ -2,15 +2,17 @@ package io.jenkins.plugins.awsdelivery.spot;
 
 import hudson.slaves.Cloud;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.kohsuke.stapler.DataBoundSetter;
 
 /**
  * The single-template form of the {@code awsSpot} cloud, from before templates: the per-template fields at the
  * top level of the cloud. A saved {@code config.xml} of that time still carries them (read here by XStream, then
  * turned into the template "default" by {@link SpotCloud}'s {@code readResolve}), and a JCasC file of that time
- * still sets them through the deprecated setters below, which fill the template "default". Giving these fields
- * and {@code templates} together is refused. Nothing writes these fields back: a saved cloud has templates only.
+ * still sets them through the setters below, which fill the template "default" (the cloud logs that the form is
+ * deprecated). Giving these fields and {@code templates} together is refused. The fields are null once turned into
+ * a template and the getters return null, so neither a saved config.xml nor a JCasC export writes them back: a
+ * saved or exported cloud has templates only. (They are not annotated {@code @Deprecated}: JCasC refuses deprecated
+ * attributes by default, and old files must keep loading.)
  */
 public abstract class SpotCloudFlatFields extends Cloud {
 
@@ -75,246 +77,203 @@ public abstract class SpotCloudFlatFields extends Cloud {
      */
     protected abstract SpotAgentTemplate flatTemplate(String field);
 
-    /** The first template, which the old getters read. */
-    protected abstract SpotAgentTemplate firstTemplate();
-
     private void flat(String field, Consumer<SpotAgentTemplate> set) {
         set.accept(flatTemplate(field));
     }
 
-    private <T> T first(Function<SpotAgentTemplate, T> get) {
-        return get.apply(firstTemplate());
-    }
-
-    /** @deprecated use {@code templates}: the first template's launch template */
-    @Deprecated
+    /** Old single-template form: always null (it is read from the templates). */
     public String getLaunchTemplate() {
-        return first(SpotAgentTemplate::getLaunchTemplate);
+        return null;
     }
 
-    /** @deprecated set it on a template */
-    @Deprecated
+    /** Old single-template form: sets the field of the template "default". */
     @DataBoundSetter
     public void setLaunchTemplate(String v) {
         flat("launchTemplate", t -> t.setLaunchTemplate(v));
     }
 
-    /** @deprecated use {@code templates} */
-    @Deprecated
+    /** Old single-template form: always null (it is read from the templates). */
     public String getLaunchTemplateVersion() {
-        return first(SpotAgentTemplate::getLaunchTemplateVersion);
+        return null;
     }
 
-    /** @deprecated set it on a template */
-    @Deprecated
+    /** Old single-template form: sets the field of the template "default". */
     @DataBoundSetter
     public void setLaunchTemplateVersion(String v) {
         flat("launchTemplateVersion", t -> t.setLaunchTemplateVersion(v));
     }
 
-    /** @deprecated use {@code templates} */
-    @Deprecated
+    /** Old single-template form: always null (it is read from the templates). */
     public String getAmiId() {
-        return first(SpotAgentTemplate::getAmiId);
+        return null;
     }
 
-    /** @deprecated set it on a template */
-    @Deprecated
+    /** Old single-template form: sets the field of the template "default". */
     @DataBoundSetter
     public void setAmiId(String v) {
         flat("amiId", t -> t.setAmiId(v));
     }
 
-    /** @deprecated use {@code templates} */
-    @Deprecated
+    /** Old single-template form: always null (it is read from the templates). */
     public String getInstanceProfile() {
-        return first(SpotAgentTemplate::getInstanceProfile);
+        return null;
     }
 
-    /** @deprecated set it on a template */
-    @Deprecated
+    /** Old single-template form: sets the field of the template "default". */
     @DataBoundSetter
     public void setInstanceProfile(String v) {
         flat("instanceProfile", t -> t.setInstanceProfile(v));
     }
 
-    /** @deprecated use {@code templates} */
-    @Deprecated
+    /** Old single-template form: always null (it is read from the templates). */
     public String getSecurityGroupIds() {
-        return first(SpotAgentTemplate::getSecurityGroupIds);
+        return null;
     }
 
-    /** @deprecated set it on a template */
-    @Deprecated
+    /** Old single-template form: sets the field of the template "default". */
     @DataBoundSetter
     public void setSecurityGroupIds(String v) {
         flat("securityGroupIds", t -> t.setSecurityGroupIds(v));
     }
 
-    /** @deprecated use {@code templates} */
-    @Deprecated
+    /** Old single-template form: always null (it is read from the templates). */
     public String getInitScript() {
-        return first(SpotAgentTemplate::getInitScript);
+        return null;
     }
 
-    /** @deprecated set it on a template */
-    @Deprecated
+    /** Old single-template form: sets the field of the template "default". */
     @DataBoundSetter
     public void setInitScript(String v) {
         flat("initScript", t -> t.setInitScript(v));
     }
 
-    /** @deprecated use {@code templates} */
-    @Deprecated
+    /** Old single-template form: always null (it is read from the templates). */
     public String getInstanceTypes() {
-        return first(SpotAgentTemplate::getInstanceTypes);
+        return null;
     }
 
-    /** @deprecated set it on a template */
-    @Deprecated
+    /** Old single-template form: sets the field of the template "default". */
     @DataBoundSetter
     public void setInstanceTypes(String v) {
         flat("instanceTypes", t -> t.setInstanceTypes(v));
     }
 
-    /** @deprecated use {@code templates} */
-    @Deprecated
-    public int getMinVcpu() {
-        return first(SpotAgentTemplate::getMinVcpu);
+    /** Old single-template form: always null (it is read from the templates). */
+    public Integer getMinVcpu() {
+        return null;
     }
 
-    /** @deprecated set it on a template */
-    @Deprecated
+    /** Old single-template form: sets the field of the template "default". */
     @DataBoundSetter
     public void setMinVcpu(int v) {
         flat("minVcpu", t -> t.setMinVcpu(v));
     }
 
-    /** @deprecated use {@code templates} */
-    @Deprecated
-    public int getMaxVcpu() {
-        return first(SpotAgentTemplate::getMaxVcpu);
+    /** Old single-template form: always null (it is read from the templates). */
+    public Integer getMaxVcpu() {
+        return null;
     }
 
-    /** @deprecated set it on a template */
-    @Deprecated
+    /** Old single-template form: sets the field of the template "default". */
     @DataBoundSetter
     public void setMaxVcpu(int v) {
         flat("maxVcpu", t -> t.setMaxVcpu(v));
     }
 
-    /** @deprecated use {@code templates} */
-    @Deprecated
-    public int getMinMemoryMiB() {
-        return first(SpotAgentTemplate::getMinMemoryMiB);
+    /** Old single-template form: always null (it is read from the templates). */
+    public Integer getMinMemoryMiB() {
+        return null;
     }
 
-    /** @deprecated set it on a template */
-    @Deprecated
+    /** Old single-template form: sets the field of the template "default". */
     @DataBoundSetter
     public void setMinMemoryMiB(int v) {
         flat("minMemoryMiB", t -> t.setMinMemoryMiB(v));
     }
 
-    /** @deprecated use {@code templates} */
-    @Deprecated
-    public int getMaxMemoryMiB() {
-        return first(SpotAgentTemplate::getMaxMemoryMiB);
+    /** Old single-template form: always null (it is read from the templates). */
+    public Integer getMaxMemoryMiB() {
+        return null;
     }
 
-    /** @deprecated set it on a template */
-    @Deprecated
+    /** Old single-template form: sets the field of the template "default". */
     @DataBoundSetter
     public void setMaxMemoryMiB(int v) {
         flat("maxMemoryMiB", t -> t.setMaxMemoryMiB(v));
     }
 
-    /** @deprecated use {@code templates} */
-    @Deprecated
+    /** Old single-template form: always null (it is read from the templates). */
     public String getLabelString() {
-        return first(SpotAgentTemplate::getLabelString);
+        return null;
     }
 
-    /** @deprecated set it on a template */
-    @Deprecated
+    /** Old single-template form: sets the field of the template "default". */
     @DataBoundSetter
     public void setLabelString(String v) {
         flat("labelString", t -> t.setLabelString(v));
     }
 
-    /** @deprecated use {@code templates} */
-    @Deprecated
-    public int getNumExecutors() {
-        return first(SpotAgentTemplate::getNumExecutors);
+    /** Old single-template form: always null (it is read from the templates). */
+    public Integer getNumExecutors() {
+        return null;
     }
 
-    /** @deprecated set it on a template */
-    @Deprecated
+    /** Old single-template form: sets the field of the template "default". */
     @DataBoundSetter
     public void setNumExecutors(int v) {
         flat("numExecutors", t -> t.setNumExecutors(v));
     }
 
-    /** @deprecated use {@code templates} */
-    @Deprecated
+    /** Old single-template form: always null (it is read from the templates). */
     public String getRemoteFs() {
-        return first(SpotAgentTemplate::effectiveRemoteFs);
+        return null;
     }
 
-    /** @deprecated set it on a template */
-    @Deprecated
+    /** Old single-template form: sets the field of the template "default". */
     @DataBoundSetter
     public void setRemoteFs(String v) {
         flat("remoteFs", t -> t.setRemoteFs(v));
     }
 
-    /** @deprecated use {@code templates} */
-    @Deprecated
+    /** Old single-template form: always null (it is read from the templates). */
     public String getJvmOptions() {
-        return first(SpotAgentTemplate::getJvmOptions);
+        return null;
     }
 
-    /** @deprecated set it on a template */
-    @Deprecated
+    /** Old single-template form: sets the field of the template "default". */
     @DataBoundSetter
     public void setJvmOptions(String v) {
         flat("jvmOptions", t -> t.setJvmOptions(v));
     }
 
-    /** @deprecated use {@code templates} */
-    @Deprecated
-    public int getMinAgents() {
-        return first(SpotAgentTemplate::getMinAgents);
+    /** Old single-template form: always null (it is read from the templates). */
+    public Integer getMinAgents() {
+        return null;
     }
 
-    /** @deprecated set it on a template */
-    @Deprecated
+    /** Old single-template form: sets the field of the template "default". */
     @DataBoundSetter
     public void setMinAgents(int v) {
         flat("minAgents", t -> t.setMinAgents(v));
     }
 
-    /** @deprecated use {@code templates} */
-    @Deprecated
-    public int getIdleMinutes() {
-        return first(SpotAgentTemplate::getIdleMinutes);
+    /** Old single-template form: always null (it is read from the templates). */
+    public Integer getIdleMinutes() {
+        return null;
     }
 
-    /** @deprecated set it on a template */
-    @Deprecated
+    /** Old single-template form: sets the field of the template "default". */
     @DataBoundSetter
     public void setIdleMinutes(int v) {
         flat("idleMinutes", t -> t.setIdleMinutes(v));
     }
 
-    /** @deprecated use {@code templates} */
-    @Deprecated
+    /** Old single-template form: always null (it is read from the templates). */
     public String getKeyName() {
-        return first(SpotAgentTemplate::getKeyName);
+        return null;
     }
 
-    /** @deprecated set it on a template */
-    @Deprecated
+    /** Old single-template form: sets the field of the template "default". */
     @DataBoundSetter
     public void setKeyName(String v) {
         flat("keyName", t -> t.setKeyName(v));
