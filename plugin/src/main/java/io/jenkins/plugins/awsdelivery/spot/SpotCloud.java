@@ -117,10 +117,13 @@ public final class SpotCloud extends SpotCloudFlatFields {
         return templates.get(0);
     }
 
+    /** JCasC shows only "Failed to set attribute": the log says which form to keep. */
     private StageException bothForms(String field) {
-        return StageException.invalidInput("Cloud " + name + " gives both 'templates' and the old top-level field '"
+        StageException e = StageException.invalidInput("Cloud " + name + " gives both 'templates' and the old top-level field '"
                 + field + "'.", "Move '" + field + "' and the other per-template fields into a template under "
                 + "'templates' (the old top-level form describes one template named \"default\").");
+        LOGGER.warning(e::describe);
+        return e;
     }
 
     /** The template of this name, or null. */
