@@ -16,6 +16,10 @@ public final class Agent implements Serializable {
     private final Instant launchedAt;
     private final int executors;
     private final boolean adopted;
+    private final String template;
+    /** Builds the agent takes before it drains; 0 for no limit. Follows the template when the cloud is saved. */
+    private int maxTotalUses;
+    private int buildsAccepted;
     private AgentState state = AgentState.LAUNCHING;
     private int busyExecutors;
     private Instant connectedAt;
@@ -26,12 +30,19 @@ public final class Agent implements Serializable {
     private transient long[] expectedFreeAt = new long[0];
 
     Agent(String instanceId, Pool pool, Market market, Instant launchedAt, int executors, boolean adopted) {
+        this(instanceId, pool, market, launchedAt, executors, adopted, AgentTemplate.DEFAULT_NAME, 0);
+    }
+
+    Agent(String instanceId, Pool pool, Market market, Instant launchedAt, int executors, boolean adopted,
+          String template, int maxTotalUses) {
         this.instanceId = instanceId;
         this.pool = pool;
         this.market = market;
         this.launchedAt = launchedAt;
         this.executors = executors;
         this.adopted = adopted;
+        this.template = template;
+        this.maxTotalUses = Math.max(0, maxTotalUses);
     }
 
     public String instanceId() {
@@ -57,6 +68,36 @@ public final class Agent implements Serializable {
     /** True for an instance found by reconciliation rather than launched by this engine instance. */
     public boolean adopted() {
         return adopted;
+    }
+
+    /** The name of the template the agent was launched for (its instance's {@code TAG_TEMPLATE} tag). */
+    public String templateName() {
+        return template;
+    }
+
+    /** Builds the agent takes before it drains and is terminated; 0 for no limit. */
+    public int maxTotalUses() {
+        return maxTotalUses;
+    }
+
+    /** Builds the agent has taken since it connected, as last reported (never fewer than its busy executors). */
+    public int buildsAccepted() {
+        return buildsAccepted;
+    }
+
+    /** How many more builds the agent may take: {@link Integer#MAX_VALUE} without a limit. */
+    public int usesLeft() {
+        return maxTotalUses == 0 ? Integer.MAX_VALUE : Math.max(0, maxTotalUses - buildsAccepted);
+    }
+
+    /** True when the agent has taken all the builds its template allows: it drains and goes once idle. */
+    public boolean usedUp() {
+        return maxTotalUses > 0 && buildsAccepted >= maxTotalUses;
+    }
+
+    /** Executors that could take a build now: free ones, but no more than the uses left. */
+    int freeCapacity() {
+        return Math.min(Math.max(0, executors - busyExecutors), usesLeft());
     }
 
     public AgentState state() {
@@ -119,9 +160,34 @@ public final class Agent implements Serializable {
         return state == AgentState.DRAINING && notice != null && notice.kind() == NoticeKind.REBALANCE;
     }
 
-    /** True while the agent counts toward capacity the planner can rely on. */
+    /** True while the agent counts toward capacity the planner can rely on; a used-up agent never does. */
     boolean providesCapacity() {
-        return state == AgentState.LAUNCHING || state == AgentState.ONLINE;
+        return (state == AgentState.LAUNCHING || state == AgentState.ONLINE) && !usedUp();
+    }
+
+    /**
+     * True while the agent holds a place under the maximum: when it provides capacity, drains under a rebalance
+     * recommendation (it may run its builds for a long time) or runs the last builds its uses allow. An agent
+     * under an interruption warning does not (it is gone within two minutes).
+     */
+    boolean countsTowardMaximum() {
+        if (providesCapacity() || rebalancing()) {
+            return true;
+        }
+        return usedUp() && notice == null && (state == AgentState.ONLINE || state == AgentState.DRAINING);
+    }
+
+    /** Takes the template's (possibly changed) limit; an agent that has used it up drains. */
+    void maxTotalUses(int uses) {
+        this.maxTotalUses = Math.max(0, uses);
+        drainWhenUsedUp();
+    }
+
+    private void drainWhenUsedUp() {
+        if (usedUp() && (state == AgentState.ONLINE || state == AgentState.LAUNCHING
+                || state == AgentState.RETIRING)) {
+            state = AgentState.DRAINING;
+        }
     }
 
     void state(AgentState state) {
@@ -146,12 +212,15 @@ public final class Agent implements Serializable {
         }
         int before = busyExecutors;
         busyExecutors = Math.max(0, report.busyExecutors());
+        // Work assigned to an executor was accepted, whether or not the caller counts builds.
+        buildsAccepted = Math.max(buildsAccepted, Math.max(report.buildsAccepted(), busyExecutors));
         expectedFreeAt = report.estimatedRemaining().stream().mapToLong(d -> now.plus(d).toEpochMilli()).toArray();
         if (busyExecutors > 0) {
             idleSince = null;
         } else if (before > 0 || idleSince == null) {
             idleSince = now;
         }
+        drainWhenUsedUp();
     }
 
     void notice(InterruptionNotice notice) {
@@ -160,6 +229,7 @@ public final class Agent implements Serializable {
 
     @Override
     public String toString() {
-        return instanceId + " (" + pool + ", " + market.apiValue() + ", " + state.name().toLowerCase() + ")";
+        return instanceId + " (" + pool + ", " + market.apiValue() + ", " + state.name().toLowerCase()
+                + (AgentTemplate.DEFAULT_NAME.equals(template) ? "" : ", template " + template) + ")";
     }
 }

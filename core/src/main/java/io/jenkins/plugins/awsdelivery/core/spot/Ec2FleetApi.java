@@ -84,12 +84,13 @@ public final class Ec2FleetApi implements FleetApi {
 
     private CreateFleetRequest build(FleetRequest request, boolean dryRun) {
         SpotFleetConfig config = request.config();
+        AgentTemplate template = request.template();
         List<FleetLaunchTemplateOverridesRequest> overrides = new ArrayList<>();
         for (Pool pool : request.pools()) {
             FleetLaunchTemplateOverridesRequest.Builder o = FleetLaunchTemplateOverridesRequest.builder()
                     .subnetId(pool.subnetId());
             if (Pool.ANY_TYPE.equals(pool.instanceType())) {
-                InstanceRequirementsSpec req = config.instanceRequirements().orElseThrow();
+                InstanceRequirementsSpec req = template.instanceRequirements().orElseThrow();
                 o.instanceRequirements(InstanceRequirementsRequest.builder()
                         .vCpuCount(VCpuCountRangeRequest.builder().min(req.minVcpu())
                                 .max(req.maxVcpu() == 0 ? null : req.maxVcpu()).build())
@@ -98,7 +99,7 @@ public final class Ec2FleetApi implements FleetApi {
                         .build());
             } else {
                 o.instanceType(pool.instanceType())
-                        .weightedCapacity((double) config.weightOf(pool.instanceType()));
+                        .weightedCapacity((double) template.weightOf(pool.instanceType()));
             }
             config.maxSpotPrice().ifPresent(p -> o.maxPrice(p.toPlainString()));
             overrides.add(o.build());
@@ -114,7 +115,7 @@ public final class Ec2FleetApi implements FleetApi {
                             } else {
                                 s.launchTemplateName(request.launchTemplateId());
                             }
-                            s.version(config.usesAmi() ? "$Latest" : config.launchTemplateVersion());
+                            s.version(template.usesAmi() ? "$Latest" : template.launchTemplateVersion());
                         })
                         .overrides(overrides).build())
                 .targetCapacitySpecification(t -> t.totalTargetCapacity(request.totalUnits())
@@ -125,7 +126,7 @@ public final class Ec2FleetApi implements FleetApi {
                 .spotOptions(s -> s.allocationStrategy(config.allocationStrategy().apiValue()))
                 .onDemandOptions(o -> o.allocationStrategy("lowest-price"))
                 .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.INSTANCE)
-                        .tags(tags(config.instanceTags())).build());
+                        .tags(tags(config.instanceTags(template))).build());
         return r.build();
     }
 
@@ -236,8 +237,13 @@ public final class Ec2FleetApi implements FleetApi {
 
     @Override
     public String ensureLaunchTemplate(SpotFleetConfig config) {
-        String name = config.ownLaunchTemplateName();
-        RequestLaunchTemplateData wanted = launchTemplateData(config);
+        return ensureLaunchTemplate(config, config.templates().get(0));
+    }
+
+    @Override
+    public String ensureLaunchTemplate(SpotFleetConfig config, AgentTemplate template) {
+        String name = template.ownLaunchTemplateName(config.cloudName());
+        RequestLaunchTemplateData wanted = launchTemplateData(template);
         Optional<LaunchTemplateVersion> latest;
         try {
             latest = aws.call("ec2:DescribeLaunchTemplateVersions", () -> ec2().describeLaunchTemplateVersions(r -> r
@@ -253,7 +259,8 @@ public final class Ec2FleetApi implements FleetApi {
                     .launchTemplateName(name).launchTemplateData(wanted)
                     .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.LAUNCH_TEMPLATE)
                             .tags(tags(Map.of(SpotFleetConfig.TAG_CONTROLLER, config.controllerId(),
-                                    SpotFleetConfig.TAG_CLOUD, config.cloudName()))).build())))
+                                    SpotFleetConfig.TAG_CLOUD, config.cloudName(),
+                                    SpotFleetConfig.TAG_TEMPLATE, template.name()))).build())))
                     .launchTemplate().launchTemplateId();
         }
         LaunchTemplateVersion current = latest.get();
@@ -269,7 +276,7 @@ public final class Ec2FleetApi implements FleetApi {
         return code.startsWith("InvalidLaunchTemplateName.NotFound") || code.startsWith("InvalidLaunchTemplateId");
     }
 
-    private static RequestLaunchTemplateData launchTemplateData(SpotFleetConfig config) {
+    private static RequestLaunchTemplateData launchTemplateData(AgentTemplate config) {
         RequestLaunchTemplateData.Builder d = RequestLaunchTemplateData.builder()
                 .imageId(config.amiId().orElseThrow())
                 .securityGroupIds(config.securityGroupIds())

@@ -30,19 +30,35 @@ public interface FleetApi {
     /** Current Spot prices (DescribeSpotPriceHistory from now) for these types, Linux/UNIX, per Availability Zone. */
     List<SpotPrice> spotPrices(Collection<String> instanceTypes);
 
-    /** The launch template the engine keeps for AMI configurations: found by name or created; returns its ID. */
+    /** The launch template the engine keeps for the first template's AMI: found by name or created; its ID. */
     String ensureLaunchTemplate(SpotFleetConfig config);
+
+    /**
+     * The launch template the engine keeps for {@code template}'s AMI ({@link
+     * AgentTemplate#ownLaunchTemplateName}): found by name or created; returns its ID. Implementations that only
+     * know single-template clouds answer with {@link #ensureLaunchTemplate(SpotFleetConfig)}.
+     */
+    default String ensureLaunchTemplate(SpotFleetConfig config, AgentTemplate template) {
+        return ensureLaunchTemplate(config);
+    }
 
     /**
      * What one CreateFleet asks for.
      *
+     * @param template the agent template the instances are launched for (types, weights, tags)
      * @param launchTemplate the launch template's ID ({@code lt-...}) or name
      * @param clientToken idempotency token: a request retried after a lost answer launches nothing twice
      */
-    record FleetRequest(SpotFleetConfig config, String launchTemplateId, List<Pool> pools, int spotUnits,
-                        int onDemandUnits, String clientToken) {
+    record FleetRequest(SpotFleetConfig config, AgentTemplate template, String launchTemplateId, List<Pool> pools,
+                        int spotUnits, int onDemandUnits, String clientToken) {
         public FleetRequest {
             pools = List.copyOf(pools);
+        }
+
+        /** A request for the cloud's first template. */
+        public FleetRequest(SpotFleetConfig config, String launchTemplateId, List<Pool> pools, int spotUnits,
+                            int onDemandUnits, String clientToken) {
+            this(config, config.templates().get(0), launchTemplateId, pools, spotUnits, onDemandUnits, clientToken);
         }
 
         public int totalUnits() {

@@ -14,7 +14,8 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Launches capacity with CreateFleet (instant): one request carries every usable pool; pools that answer with no
+ * Launches capacity with CreateFleet (instant), one template at a time: one request carries every usable pool of
+ * the template; pools that answer with no
  * capacity cool down and the rest are asked again; what Spot cannot supply is asked on demand when the fallback
  * is on; an account limit stops at once.
  */
@@ -40,6 +41,7 @@ final class FleetLauncher {
 
     /** The running state of one launch: what is launched, left, cooled and wrong so far. */
     private final class Attempt {
+        final AgentTemplate template;
         final List<LaunchedInstance> launched = new ArrayList<>();
         final Set<Pool> cooled = new LinkedHashSet<>();
         final List<String> problems = new ArrayList<>();
@@ -47,6 +49,10 @@ final class FleetLauncher {
         int spotLeft;
         int onDemandLeft;
         int fallback;
+
+        Attempt(AgentTemplate template) {
+            this.template = template;
+        }
 
         /**
          * One CreateFleet. A failure is thrown when nothing was launched yet; after a first success it becomes a
@@ -68,7 +74,7 @@ final class FleetLauncher {
         int absorb(FleetAnswer answer, Instant now, boolean onDemandFallback) {
             for (LaunchedInstance i : answer.instances()) {
                 launched.add(i);
-                int w = config.weightOf(i.pool().instanceType());
+                int w = template.weightOf(i.pool().instanceType());
                 if (onDemandFallback) {
                     fallback += w;
                     spotLeft -= w;
@@ -101,28 +107,37 @@ final class FleetLauncher {
         }
     }
 
+    /** Launches for the first template. */
     Outcome launch(String launchTemplateId, int units, int onDemandUnits, Instant now, Supplier<String> tokens) {
-        Attempt a = new Attempt();
+        return launch(config.templates().get(0), launchTemplateId, units, onDemandUnits, now, tokens);
+    }
+
+    /** Launches {@code units} agents of {@code template}, {@code onDemandUnits} of them on demand. */
+    Outcome launch(AgentTemplate template, String launchTemplateId, int units, int onDemandUnits, Instant now,
+                   Supplier<String> tokens) {
+        Attempt a = new Attempt(template);
+        List<Pool> all = config.pools(template);
         a.spotLeft = units - onDemandUnits;
         a.onDemandLeft = onDemandUnits;
         for (int round = 0; round < ROUNDS && (a.spotLeft > 0 || a.onDemandLeft > 0) && a.limit == null; round++) {
             Market main = a.spotLeft > 0 ? Market.SPOT : Market.ON_DEMAND;
-            List<Pool> pools = cooldowns.usable(config.pools(), main, now);
+            List<Pool> pools = cooldowns.usable(all, main, now);
             if (pools.isEmpty()) {
                 a.problems.add("Every " + (main == Market.SPOT ? "Spot" : "on-demand") + " pool is cooling down "
                         + "after a capacity error.");
                 break;
             }
-            FleetAnswer answer = a.ask(new FleetRequest(config, launchTemplateId, pools, a.spotLeft, a.onDemandLeft,
-                    tokens.get()));
+            FleetAnswer answer = a.ask(new FleetRequest(config, template, launchTemplateId, pools, a.spotLeft,
+                    a.onDemandLeft, tokens.get()));
             if (answer == null || a.absorb(answer, now, false) == 0) {
                 break; // a failure, or asking the same pools again would get the same answer
             }
         }
         if (a.spotLeft > 0 && a.limit == null && config.onDemandFallback()) {
-            List<Pool> pools = cooldowns.usable(config.pools(), Market.ON_DEMAND, now);
+            List<Pool> pools = cooldowns.usable(all, Market.ON_DEMAND, now);
             FleetAnswer answer = pools.isEmpty() ? null
-                    : a.ask(new FleetRequest(config, launchTemplateId, pools, 0, a.spotLeft, tokens.get()));
+                    : a.ask(new FleetRequest(config, template, launchTemplateId, pools, 0, a.spotLeft,
+                    tokens.get()));
             if (answer != null) {
                 a.absorb(answer, now, true);
             }

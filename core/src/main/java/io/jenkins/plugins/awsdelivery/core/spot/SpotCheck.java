@@ -48,6 +48,8 @@ public final class SpotCheck {
     private final List<String> checked = new ArrayList<>();
     private final List<Problem> problems = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
+    /** The template being checked, named in problems; null for the cloud-wide checks or a classic cloud. */
+    private String scope;
 
     public SpotCheck(AwsClientFactory aws, Clock clock) {
         this(aws, new Ec2FleetApi(aws, clock), clock);
@@ -63,30 +65,60 @@ public final class SpotCheck {
         return aws.client(Ec2Client::builder);
     }
 
-    /** Runs every check; throws only when AWS cannot be asked at all (no credentials, no network). */
+    /**
+     * Runs every check: the subnets once, then each template's instance types, launch template or AMI, security
+     * groups, instance profile and dry run, naming the template in what it finds when the cloud has several (or
+     * one not named "default"). Throws only when AWS cannot be asked at all (no credentials, no network).
+     */
     public SpotCheckResult run(SpotFleetConfig config) {
         checked.clear();
         problems.clear();
         warnings.clear();
+        scope = null;
+        warnings.addAll(config.warnings());
         Map<String, Subnet> subnets = subnets(config);
-        Map<String, InstanceTypeInfo> types = instanceTypes(config, subnets);
-        Optional<ResponseLaunchTemplateData> template = config.usesAmi() ? Optional.empty() : launchTemplate(config);
-        String field = config.usesAmi() ? "amiId" : "launchTemplate";
-        Optional<String> image = config.amiId().or(() -> template.map(ResponseLaunchTemplateData::imageId));
-        image.ifPresent(id -> image(field, id, types));
-        List<String> groups = config.usesAmi() ? config.securityGroupIds()
-                : template.map(ResponseLaunchTemplateData::securityGroupIds).orElse(List.of());
-        securityGroups(config.usesAmi() ? "securityGroupIds" : "launchTemplate", groups, subnets);
-        Optional<String> profile = config.instanceProfile().or(() -> template
-                .map(ResponseLaunchTemplateData::iamInstanceProfile)
-                .map(p -> p.arn() != null ? p.arn() : p.name()));
-        profile.ifPresent(p -> instanceProfile(config.usesAmi() ? "instanceProfile" : "launchTemplate", p));
-        String dryRun = dryRun(config, template.isPresent());
+        boolean named = config.templates().size() > 1
+                || !AgentTemplate.DEFAULT_NAME.equals(config.templates().get(0).name());
+        List<String> dryRuns = new ArrayList<>();
+        int pools = 0;
+        for (AgentTemplate t : config.templates()) {
+            scope = named ? t.name() : null;
+            pools += config.pools(t).size();
+            String dryRun = check(config, t, subnets);
+            dryRuns.add(named ? "Template " + t.name() + ": " + dryRun : dryRun);
+        }
+        scope = null;
         List<FleetApi.ManagedInstance> instances = attempt("name", "ec2:DescribeInstances",
                 "the cloud's running instances",
                 () -> fleet.describeManagedInstances(config.controllerId(), config.cloudName())).orElse(List.of());
-        return new SpotCheckResult(config.cloudName(), config.pools().size(), checked, problems, warnings, dryRun,
-                instances, aws.calls().calls());
+        return new SpotCheckResult(config.cloudName(), pools, checked, problems, warnings,
+                String.join("\n", dryRuns), instances, aws.calls().calls());
+    }
+
+    /** The checks of one template; returns its dry run's answer. */
+    private String check(SpotFleetConfig config, AgentTemplate t, Map<String, Subnet> subnets) {
+        Map<String, InstanceTypeInfo> types = instanceTypes(t, subnets);
+        Optional<ResponseLaunchTemplateData> template = t.usesAmi() ? Optional.empty() : launchTemplate(t);
+        String field = t.usesAmi() ? "amiId" : "launchTemplate";
+        Optional<String> image = t.amiId().or(() -> template.map(ResponseLaunchTemplateData::imageId));
+        image.ifPresent(id -> image(field, id, types));
+        List<String> groups = t.usesAmi() ? t.securityGroupIds()
+                : template.map(ResponseLaunchTemplateData::securityGroupIds).orElse(List.of());
+        securityGroups(t.usesAmi() ? "securityGroupIds" : "launchTemplate", groups, subnets);
+        Optional<String> profile = t.instanceProfile().or(() -> template
+                .map(ResponseLaunchTemplateData::iamInstanceProfile)
+                .map(p -> p.arn() != null ? p.arn() : p.name()));
+        profile.ifPresent(p -> instanceProfile(t.usesAmi() ? "instanceProfile" : "launchTemplate", p));
+        return dryRun(config, t, template.isPresent());
+    }
+
+    /** Something found, under the template being checked. */
+    private void found(String what) {
+        checked.add(scope == null ? what : "template " + scope + ": " + what);
+    }
+
+    private void warn(String warning) {
+        warnings.add(scope == null ? warning : "Template " + scope + ": " + warning);
     }
 
     private Map<String, Subnet> subnets(SpotFleetConfig config) {
@@ -102,18 +134,18 @@ public final class SpotCheck {
                     problem("subnetIds", ProblemKind.NOT_FOUND, "Subnet " + id + " does not exist in "
                             + region() + ". Check the ID and the region.");
                 } else {
-                    checked.add("subnet " + id + ": " + s.availabilityZone() + ", " + s.vpcId());
+                    found("subnet " + id + ": " + s.availabilityZone() + ", " + s.vpcId());
                 }
             }
         });
         return found;
     }
 
-    private Map<String, InstanceTypeInfo> instanceTypes(SpotFleetConfig config, Map<String, Subnet> subnets) {
+    private Map<String, InstanceTypeInfo> instanceTypes(AgentTemplate config, Map<String, Subnet> subnets) {
         Map<String, InstanceTypeInfo> found = new LinkedHashMap<>();
         List<String> names = config.instanceTypes().stream().map(InstanceTypeWeight::instanceType).toList();
         if (names.isEmpty()) {
-            config.instanceRequirements().ifPresent(r -> checked.add("instance types: any EC2 picks with " + r));
+            config.instanceRequirements().ifPresent(r -> found("instance types: any EC2 picks with " + r));
             return found;
         }
         Optional<List<InstanceTypeInfo>> all = attempt("instanceTypes", "ec2:DescribeInstanceTypes",
@@ -137,7 +169,7 @@ public final class SpotCheck {
                 problem("instanceTypes", ProblemKind.NOT_FOUND, "Instance type " + name + " does not exist in "
                         + region() + ". Check the name (such as m5.large) against the region's instance types.");
             } else {
-                checked.add("instance type " + name + ": " + t.processorInfo().supportedArchitecturesAsStrings()
+                found("instance type " + name + ": " + t.processorInfo().supportedArchitecturesAsStrings()
                         + ", " + t.vCpuInfo().defaultVCpus() + " vCPU, " + t.memoryInfo().sizeInMiB() + " MiB");
             }
         }
@@ -195,7 +227,7 @@ public final class SpotCheck {
                         + "any of the subnets' Availability Zones " + zones + ". Use another type, or subnets in "
                         + "zones that offer it.");
             } else if (!missing.isEmpty()) {
-                warnings.add("Instance type " + type + " is not offered in " + missing + ": its pools in "
+                warn("Instance type " + type + " is not offered in " + missing + ": its pools in "
                         + subnetsIn(subnets, missing) + " get no instances.");
             }
         }
@@ -206,7 +238,7 @@ public final class SpotCheck {
                 .toList();
     }
 
-    private Optional<ResponseLaunchTemplateData> launchTemplate(SpotFleetConfig config) {
+    private Optional<ResponseLaunchTemplateData> launchTemplate(AgentTemplate config) {
         String given = config.launchTemplateId().orElseGet(() -> config.launchTemplateName().orElseThrow());
         Optional<List<LaunchTemplate>> templates = attempt("launchTemplate", "ec2:DescribeLaunchTemplates",
                 "launch template " + given, () -> emptyWhenNotFound("InvalidLaunchTemplate",
@@ -241,7 +273,7 @@ public final class SpotCheck {
             return Optional.empty();
         }
         LaunchTemplateVersion v = versions.get().get(0);
-        checked.add("launch template " + t.launchTemplateId() + " (" + t.launchTemplateName() + "), version "
+        found("launch template " + t.launchTemplateId() + " (" + t.launchTemplateName() + "), version "
                 + v.versionNumber() + (version.startsWith("$") ? " (" + version + ")" : ""));
         return Optional.ofNullable(v.launchTemplateData());
     }
@@ -249,7 +281,7 @@ public final class SpotCheck {
     private void image(String field, String imageId, Map<String, InstanceTypeInfo> types) {
         if (imageId == null || imageId.startsWith("resolve:ssm:")) {
             if (imageId != null) {
-                checked.add("image: from SSM parameter " + imageId.substring("resolve:ssm:".length()));
+                found("image: from SSM parameter " + imageId.substring("resolve:ssm:".length()));
             }
             return;
         }
@@ -271,7 +303,7 @@ public final class SpotCheck {
                     + ", not available. Use an available AMI.");
         }
         String arch = image.architectureAsString();
-        checked.add("image " + imageId + where + ": " + image.name() + ", " + arch + ", " + image.stateAsString());
+        found("image " + imageId + where + ": " + image.name() + ", " + arch + ", " + image.stateAsString());
         types.forEach((name, t) -> {
             List<String> archs = t.processorInfo() == null ? List.of()
                     : t.processorInfo().supportedArchitecturesAsStrings();
@@ -307,7 +339,7 @@ public final class SpotCheck {
                 problem(field, ProblemKind.NOT_USABLE, "Security group " + id + " is in " + g.get().vpcId()
                         + " but the subnets are in " + vpcs + ". Use a security group of the subnets' VPC.");
             } else {
-                checked.add("security group " + id + ": " + g.get().groupName() + ", " + g.get().vpcId());
+                found("security group " + id + ": " + g.get().groupName() + ", " + g.get().vpcId());
             }
         }
     }
@@ -336,22 +368,22 @@ public final class SpotCheck {
         }
         InstanceProfile p = found.get().get();
         if (p.roles().isEmpty()) {
-            warnings.add("Instance profile " + name + " has no role: the agents get no AWS credentials.");
+            warn("Instance profile " + name + " has no role: the agents get no AWS credentials.");
         }
-        checked.add("instance profile " + name + ": roles " + p.roles().stream().map(r -> r.roleName()).toList());
+        found("instance profile " + name + ": roles " + p.roles().stream().map(r -> r.roleName()).toList());
     }
 
-    private String dryRun(SpotFleetConfig config, boolean templateFound) {
-        if (config.usesAmi()) {
-            return "No dry run: with an AMI, the launch template " + config.ownLaunchTemplateName()
+    private String dryRun(SpotFleetConfig config, AgentTemplate t, boolean templateFound) {
+        if (t.usesAmi()) {
+            return "No dry run: with an AMI, the launch template " + t.ownLaunchTemplateName(config.cloudName())
                     + " is made at the first launch; its AMI, security groups and instance profile were checked.";
         }
         if (!templateFound) {
             return "No dry run: the launch template could not be used.";
         }
-        String template = config.launchTemplateId().orElseGet(() -> config.launchTemplateName().orElseThrow());
+        String template = t.launchTemplateId().orElseGet(() -> t.launchTemplateName().orElseThrow());
         return attempt("launchTemplate", "ec2:CreateFleet", "a dry-run CreateFleet",
-                () -> fleet.dryRun(new FleetApi.FleetRequest(config, template, config.pools(), 1, 0,
+                () -> fleet.dryRun(new FleetApi.FleetRequest(config, t, template, config.pools(t), 1, 0,
                         "spot-check-" + clock.millis())))
                 .orElse("EC2 did not accept the dry run (see the problems).");
     }
@@ -369,9 +401,9 @@ public final class SpotCheck {
             }
             if (AwsErrors.isAccessDenied(ase)) {
                 String denied = AwsErrors.deniedAction(ase, action);
-                problems.add(new Problem(field, ProblemKind.ACCESS_DENIED, "AWS denied " + denied + " ("
+                problems.add(new Problem(qualified(field), ProblemKind.ACCESS_DENIED, inScope("AWS denied " + denied + " ("
                         + AwsErrors.errorCode(ase) + "), so " + what + " could not be checked. Allow " + denied
-                        + " in the IAM policy of " + aws.settings().describe() + ".", denied));
+                        + " in the IAM policy of " + aws.settings().describe() + "."), denied));
             } else if (AwsErrors.isThrottling(ase)) {
                 problem(field, ProblemKind.THROTTLED, "AWS throttled " + action + " beyond the retries, so " + what
                         + " could not be checked. Run the check again in a minute.");
@@ -383,7 +415,16 @@ public final class SpotCheck {
     }
 
     private void problem(String field, ProblemKind kind, String message) {
-        problems.add(new Problem(field, kind, message, ""));
+        problems.add(new Problem(qualified(field), kind, inScope(message), ""));
+    }
+
+    /** A template's field as {@code templates[name].field}; a cloud-wide one (or a classic cloud's) as is. */
+    private String qualified(String field) {
+        return scope == null ? field : "templates[" + scope + "]." + field;
+    }
+
+    private String inScope(String message) {
+        return scope == null ? message : "Template " + scope + ": " + message;
     }
 
     private String region() {

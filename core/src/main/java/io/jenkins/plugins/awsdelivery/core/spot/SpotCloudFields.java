@@ -2,6 +2,7 @@ package io.jenkins.plugins.awsdelivery.core.spot;
 
 import io.jenkins.plugins.awsdelivery.core.StageException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -13,37 +14,88 @@ import java.util.Set;
 /**
  * An {@code awsSpot} cloud as JCasC writes it ({@code jenkins: clouds: - awsSpot: {...}}): the same field names
  * and defaults as the cloud's configuration page, so that {@code spot-check --casc} checks exactly what the
- * controller would run. Unknown fields are refused, as JCasC refuses them.
+ * controller would run. The agent templates are a {@code templates:} list of maps ({@link #TEMPLATE_NAMES}); a
+ * cloud written before templates existed has the template's fields flat on the cloud ({@link #FLAT_TEMPLATE_NAMES})
+ * and describes one template named "default". Both forms at once are refused, and so are unknown fields, as JCasC
+ * refuses them.
  */
 public final class SpotCloudFields {
 
-    /** Every field of the {@code awsSpot} cloud (docs/spot-agents.md, "Every field"). */
-    public static final Set<String> NAMES = Set.of("name", "region", "credentialsId", "roleArn", "externalId",
-            "launchTemplate", "launchTemplateVersion", "amiId", "instanceProfile", "securityGroupIds", "initScript",
-            "instanceTypes", "minVcpu", "maxVcpu", "minMemoryMiB", "maxMemoryMiB", "subnetIds", "labelString",
-            "numExecutors", "remoteFs", "jvmOptions", "minAgents", "maxAgents", "onDemandBase", "allocationStrategy",
-            "maxSpotPrice", "onDemandFallback", "idleMinutes", "connectTimeoutMinutes", "interruptionQueueUrl",
-            "tags", "connection", "sshCredentialsId", "sshPort", "keyName", "identityCertificates");
+    /** The fields that hold for the whole cloud; {@code maxAgents} is the cloud-wide maximum. */
+    public static final Set<String> CLOUD_NAMES = Set.of("name", "region", "credentialsId", "roleArn", "externalId",
+            "subnetIds", "maxAgents", "onDemandBase", "allocationStrategy", "maxSpotPrice", "onDemandFallback",
+            "connectTimeoutMinutes", "interruptionQueueUrl", "tags", "connection", "sshCredentialsId", "sshPort",
+            "identityCertificates", "templates");
+
+    /** The fields of one entry of {@code templates:}. */
+    public static final Set<String> TEMPLATE_NAMES = Set.of("name", "labelString", "platform", "launchTemplate",
+            "launchTemplateVersion", "amiId", "instanceProfile", "securityGroupIds", "keyName", "initScript",
+            "instanceTypes", "minVcpu", "maxVcpu", "minMemoryMiB", "maxMemoryMiB", "numExecutors", "remoteFs",
+            "jvmOptions", "minAgents", "maxAgents", "idleMinutes", "maxTotalUses", "nodeProperties");
+
+    /**
+     * A single-template cloud's template fields, flat on the cloud as before templates existed (with {@code
+     * maxAgents}, there both the template's and the cloud's maximum).
+     */
+    public static final Set<String> FLAT_TEMPLATE_NAMES = Set.of("launchTemplate", "launchTemplateVersion", "amiId",
+            "instanceProfile", "securityGroupIds", "initScript", "instanceTypes", "minVcpu", "maxVcpu",
+            "minMemoryMiB", "maxMemoryMiB", "labelString", "numExecutors", "remoteFs", "jvmOptions", "minAgents",
+            "idleMinutes", "keyName");
+
+    /** Every field of the {@code awsSpot} cloud (docs/spot-agents.md, "Every field"): both forms. */
+    public static final Set<String> NAMES = union(CLOUD_NAMES, FLAT_TEMPLATE_NAMES);
 
     private final Map<String, Object> fields;
+    /** Where these fields are, for messages: empty for the cloud, " of template 'x'" for a template. */
+    private final String where;
 
     private SpotCloudFields(Map<String, Object> fields) {
+        this(fields, "");
+    }
+
+    private SpotCloudFields(Map<String, Object> fields, String where) {
         this.fields = fields;
+        this.where = where;
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
     }
 
     /** Throws an invalid-input error naming the first field that the cloud does not have. */
     public static SpotCloudFields of(Map<String, ?> raw) {
+        SpotCloudFields f = new SpotCloudFields(known(raw, NAMES, "The awsSpot cloud has no field '"));
+        f.checkOneForm();
+        return f;
+    }
+
+    private static Map<String, Object> known(Map<String, ?> raw, Set<String> names, String unknown) {
         Map<String, Object> fields = new LinkedHashMap<>();
         raw.forEach((k, v) -> {
-            if (!NAMES.contains(k)) {
-                throw StageException.invalidInput("The awsSpot cloud has no field '" + k + "'.",
-                        "Fields are: " + NAMES.stream().sorted().toList() + ".");
+            if (!names.contains(k)) {
+                throw StageException.invalidInput(unknown + k + "'.",
+                        "Fields are: " + names.stream().sorted().toList() + ".");
             }
             if (v != null) {
                 fields.put(k, v);
             }
         });
-        return new SpotCloudFields(fields);
+        return fields;
+    }
+
+    /** Refuses a cloud with both a {@code templates:} list and single-template fields on the cloud. */
+    private void checkOneForm() {
+        if (!fields.containsKey("templates")) {
+            return;
+        }
+        List<String> flat = fields.keySet().stream().filter(FLAT_TEMPLATE_NAMES::contains).sorted().toList();
+        if (!flat.isEmpty()) {
+            throw StageException.invalidInput("The awsSpot cloud has both templates: and the single-template "
+                    + "field(s) " + flat + " on the cloud.", "Move " + String.join(", ", flat) + " into an entry of "
+                    + "templates: (each template has its own), or remove templates: to keep one template.");
+        }
     }
 
     /**
@@ -52,8 +104,10 @@ public final class SpotCloudFields {
      */
     public SpotCloudFields with(Map<String, ?> overrides) {
         Map<String, Object> merged = new LinkedHashMap<>(fields);
-        of(overrides).fields.forEach(merged::put);
-        return new SpotCloudFields(merged);
+        known(overrides, NAMES, "The awsSpot cloud has no field '").forEach(merged::put);
+        SpotCloudFields f = new SpotCloudFields(merged);
+        f.checkOneForm();
+        return f;
     }
 
     public Optional<String> text(String field) {
@@ -79,7 +133,7 @@ public final class SpotCloudFields {
         try {
             return Integer.parseInt(String.valueOf(v).trim());
         } catch (NumberFormatException e) {
-            throw StageException.invalidInput("Field '" + field + "' is '" + v + "', not a whole number.",
+            throw StageException.invalidInput("Field '" + field + "'" + where + " is '" + v + "', not a whole number.",
                     "Give a number such as " + defaultValue + ".");
         }
     }
@@ -96,7 +150,7 @@ public final class SpotCloudFields {
         if (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false")) {
             return Boolean.parseBoolean(s);
         }
-        throw StageException.invalidInput("Field '" + field + "' is '" + v + "', not true or false.",
+        throw StageException.invalidInput("Field '" + field + "'" + where + " is '" + v + "', not true or false.",
                 "Give true or false.");
     }
 
@@ -111,22 +165,59 @@ public final class SpotCloudFields {
         return text("name").orElse("");
     }
 
+    /** True when the cloud gives its templates as a {@code templates:} list. */
+    public boolean hasTemplateList() {
+        return fields.containsKey("templates");
+    }
+
     /**
-     * The engine's configuration from every field that shapes what is launched; throws an invalid-input error
-     * naming the first wrong one. Fields that only concern the agents once running (labels aside: remote FS, JVM
-     * options, connection, SSH credentials, init script, interruption queue) do not change what EC2 is asked.
+     * The fields of each template in order: the entries of {@code templates:}, or the cloud's own flat fields as
+     * one template named "default". Throws naming the first entry that is not a map or has an unknown field.
      */
-    public SpotFleetConfig toConfig(String controllerId) {
-        SpotFleetConfig.Builder b = SpotFleetConfig.builder(name(), controllerId);
-        text("launchTemplate").ifPresent(t -> {
-            if (t.startsWith("lt-")) {
-                b.launchTemplateId(t);
-            } else {
-                b.launchTemplateName(t);
+    public List<SpotCloudFields> templates() {
+        if (!hasTemplateList()) {
+            Map<String, Object> flat = new LinkedHashMap<>();
+            fields.forEach((k, v) -> {
+                if (FLAT_TEMPLATE_NAMES.contains(k) || k.equals("maxAgents")) {
+                    flat.put(k, v);
+                }
+            });
+            flat.put("name", AgentTemplate.DEFAULT_NAME);
+            return List.of(new SpotCloudFields(flat));
+        }
+        Object raw = fields.get("templates");
+        if (!(raw instanceof List<?> list)) {
+            throw StageException.invalidInput("Field 'templates' is not a list.",
+                    "Give a list of templates, each a map with a name, labelString, instanceTypes ...");
+        }
+        List<SpotCloudFields> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            if (!(list.get(i) instanceof Map<?, ?> map)) {
+                throw StageException.invalidInput("Template " + (i + 1) + " of templates: is not a map.",
+                        "Give each template as fields: name, labelString, instanceTypes ...");
             }
-        });
+            Map<String, Object> entry = new LinkedHashMap<>();
+            map.forEach((k, v) -> entry.put(String.valueOf(k), v));
+            String name = entry.get("name") == null ? "" : String.valueOf(entry.get("name")).trim();
+            String label = name.isEmpty() ? "Template " + (i + 1) : "Template '" + name + "'";
+            SpotCloudFields t = new SpotCloudFields(known(entry, TEMPLATE_NAMES, label + " has no field '"),
+                    " of t" + label.substring(1));
+            if (name.isEmpty()) {
+                throw StageException.invalidInput(label + " of templates: has no name.",
+                        "Give each template a name: lower-case letters, digits and '-', such as linux-large.");
+            }
+            out.add(t);
+        }
+        return out;
+    }
+
+    /** One template's engine settings from its fields; throws naming the first wrong one. */
+    public AgentTemplate toTemplate() {
+        AgentTemplate.Builder b = AgentTemplate.builder(name());
+        text("platform").ifPresent(p -> b.platform(AgentPlatform.parse(p)));
+        text("launchTemplate").ifPresent(b::launchTemplate);
         text("launchTemplateVersion").ifPresent(b::launchTemplateVersion);
-        text("amiId").ifPresent(a -> b.ami(a, null, List.of(), null));
+        text("amiId").ifPresent(b::amiId);
         text("instanceProfile").ifPresent(b::instanceProfile);
         b.securityGroupIds(list("securityGroupIds"));
         text("keyName").ifPresent(b::keyName);
@@ -137,14 +228,29 @@ public final class SpotCloudFields {
                     number("minMemoryMiB", 0), number("maxMemoryMiB", 0)));
         }
         b.instanceTypes(list("instanceTypes").stream().map(InstanceTypeWeight::parse).toList());
-        b.subnetIds(list("subnetIds"))
-                .capacity(number("minAgents", 0), number("maxAgents", 10), number("onDemandBase", 0))
+        return b.labels(new LinkedHashSet<>(list("labelString")))
                 .executorsPerAgent(number("numExecutors", 1))
+                .capacity(number("minAgents", 0), number("maxAgents", 10))
+                .idleTimeout(Duration.ofMinutes(number("idleMinutes", 10)))
+                .maxTotalUses(number("maxTotalUses", 0))
+                .build();
+    }
+
+    /**
+     * The engine's configuration from every field that shapes what is launched; throws an invalid-input error
+     * naming the first wrong one. Fields that only concern the agents once running (labels aside: remote FS, JVM
+     * options, connection, SSH credentials, init script, node properties, interruption queue) do not change what
+     * EC2 is asked.
+     */
+    public SpotFleetConfig toConfig(String controllerId) {
+        SpotFleetConfig.Builder b = SpotFleetConfig.builder(name(), controllerId)
+                .templates(templates().stream().map(SpotCloudFields::toTemplate).toList());
+        b.subnetIds(list("subnetIds"))
+                .maxAgents(number("maxAgents", 10))
+                .onDemandBase(number("onDemandBase", 0))
                 .allocationStrategy(text("allocationStrategy").map(AllocationStrategy::parse).orElse(null))
                 .onDemandFallback(flag("onDemandFallback", true))
-                .idleTimeout(Duration.ofMinutes(number("idleMinutes", 10)))
                 .connectTimeout(Duration.ofMinutes(number("connectTimeoutMinutes", 10)))
-                .labels(new LinkedHashSet<>(list("labelString")))
                 .tags(TagText.parse(text("tags").orElse(null)));
         text("maxSpotPrice").ifPresent(p -> b.maxSpotPrice(SpotFleetConfig.parsePrice(p)));
         return b.build();

@@ -24,7 +24,11 @@ import java.util.function.Supplier;
  * notices as they arrive, and mirrors what each step reports. The engine holds no thread and blocks on nothing but
  * the EC2 calls a step decides to make.
  *
- * <p>API economy: launches are one CreateFleet for every pool; reconciliation (DescribeInstances by tag) runs every
+ * <p>Each agent template is planned and launched on its own (one CreateFleet per template that needs agents), under
+ * the cloud-wide maximum. An agent that has taken its template's maximum total uses drains and is terminated as
+ * soon as it is idle.
+ *
+ * <p>API economy: launches are one CreateFleet for every pool of a template; reconciliation (DescribeInstances by tag) runs every
  * 5 minutes, backing off to 30 minutes while nothing changes; terminations are batched; Spot prices are fetched
  * at most hourly. When EC2 throttles (after the SDK's own retries), every call waits, longer each time.
  */
@@ -60,7 +64,8 @@ public final class SpotEngine {
     private final SpotMetrics.Counters counters = new SpotMetrics.Counters();
     private final String tokenPrefix;
     private long tokenSequence;
-    private String launchTemplateId;
+    /** Launch template ID (or name) per agent template, found or made at its first launch. */
+    private final Map<String, String> launchTemplateIds = new HashMap<>();
     private Instant nextReconcile;
     private Duration reconcileInterval = RECONCILE_MIN;
     private Instant launchesPausedUntil = Instant.MIN;
@@ -104,6 +109,12 @@ public final class SpotEngine {
         this.config = newConfig;
         this.api = newApi;
         this.launcher = new FleetLauncher(newConfig, newApi, cooldowns);
+        // A template's launch template or AMI may have changed: find or make them again at the next launch.
+        launchTemplateIds.clear();
+        for (Agent a : agents.values()) {
+            newConfig.template(a.templateName()).ifPresent(t -> a.maxTotalUses(t.maxTotalUses()));
+        }
+        publish();
     }
 
     /**
@@ -238,7 +249,7 @@ public final class SpotEngine {
             }
             boolean escalation = a.notice().map(old -> old.kind() == NoticeKind.REBALANCE
                     && n.kind() == NoticeKind.INTERRUPTION).orElse(false);
-            if (a.state() == AgentState.DRAINING && !escalation) {
+            if (a.state() == AgentState.DRAINING && a.notice().isPresent() && !escalation) {
                 continue; // the same notice again (IMDS keeps answering it until the end)
             }
             a.notice(n);
@@ -291,6 +302,10 @@ public final class SpotEngine {
             boolean retired = a.state() == AgentState.RETIRING
                     && a.retiringSince().map(now::isAfter).orElse(false);
             boolean drained = a.state() == AgentState.DRAINING;
+            if (drained && a.usedUp() && a.notice().isEmpty()) {
+                messages.add("Agent " + a.instanceId() + " took its " + a.maxTotalUses() + " build(s) (maximum "
+                        + "total uses of template " + a.templateName() + "): terminated.");
+            }
             boolean orphan = a.state() == AgentState.LAUNCHING && a.connectedAt().isEmpty()
                     && !a.launchedAt().plus(config.connectTimeout()).isAfter(now);
             if (retired || drained || orphan) {
@@ -338,9 +353,18 @@ public final class SpotEngine {
         for (FleetApi.ManagedInstance i : listed) {
             ids.add(i.instanceId());
             if (!agents.containsKey(i.instanceId())) {
-                Agent a = new Agent(i.instanceId(), i.pool(), i.market(),
-                        i.launchTime() == null ? now : i.launchTime(),
-                        config.executorsPerAgent() * config.weightOf(i.pool().instanceType()), true);
+                // An instance launched before templates existed has no template tag: it is the first template's.
+                String name = i.tags().getOrDefault(SpotFleetConfig.TAG_TEMPLATE,
+                        config.templates().get(0).name());
+                Optional<AgentTemplate> template = config.template(name);
+                Agent a = template.map(t -> newAgent(i.instanceId(), i.pool(), i.market(),
+                                i.launchTime() == null ? now : i.launchTime(), true, t))
+                        .orElseGet(() -> new Agent(i.instanceId(), i.pool(), i.market(),
+                                i.launchTime() == null ? now : i.launchTime(), 1, true, name, 0));
+                if (template.isEmpty()) {
+                    messages.add("Instance " + i.instanceId() + " was launched for template " + name + ", which "
+                            + "the cloud no longer has: it is terminated once idle.");
+                }
                 agents.put(a.instanceId(), a);
                 adopted.add(a);
                 changed = true;
@@ -386,38 +410,60 @@ public final class SpotEngine {
         return true;
     }
 
+    private Agent newAgent(String instanceId, Pool pool, Market market, Instant launchedAt, boolean adopted,
+                           AgentTemplate t) {
+        return new Agent(instanceId, pool, market, launchedAt, t.executorsPerAgent() * t.weightOf(pool.instanceType()),
+                adopted, t.name(), t.maxTotalUses());
+    }
+
+    /** One CreateFleet (and its retries) per template the plan launches for, until one hits an account limit. */
     private void launch(FleetPlanner.Plan plan, Instant now, List<Agent> launched, List<String> messages) {
-        if (launchTemplateId == null) {
-            launchTemplateId = config.usesAmi()
-                    ? callApi("Ec2.EnsureLaunchTemplate", () -> api.ensureLaunchTemplate(config), messages)
-                    : config.launchTemplateId().orElse(null);
-            if (launchTemplateId == null && config.usesAmi()) {
-                pauseAfterFailure(now, messages.isEmpty() ? "the launch template could not be made"
-                        : messages.get(messages.size() - 1), messages);
+        for (FleetPlanner.Launch l : plan.launches()) {
+            Optional<AgentTemplate> template = config.template(l.template());
+            if (template.isEmpty()) {
+                continue;
+            }
+            if (!launch(template.get(), l.units(), l.onDemandUnits(), now, launched, messages)) {
                 return;
             }
         }
-        String templateId = launchTemplateId;
+    }
+
+    /** Launches for one template; false when launching must stop for this step (a limit, a pause, throttling). */
+    private boolean launch(AgentTemplate t, int units, int onDemandUnits, Instant now, List<Agent> launched,
+                           List<String> messages) {
+        String prefix = config.templates().size() > 1 ? "Template " + t.name() + ": " : "";
+        String templateId = launchTemplateIds.get(t.name());
+        if (templateId == null) {
+            templateId = t.usesAmi()
+                    ? callApi("Ec2.EnsureLaunchTemplate", () -> api.ensureLaunchTemplate(config, t), messages)
+                    : t.launchTemplateId().orElseGet(() -> t.launchTemplateName().orElse(null));
+            if (templateId == null) {
+                pauseAfterFailure(now, prefix + (messages.isEmpty() ? "the launch template could not be made"
+                        : messages.get(messages.size() - 1)), messages);
+                return false;
+            }
+            launchTemplateIds.put(t.name(), templateId);
+        }
+        String launchTemplate = templateId;
         Supplier<String> tokens = () -> {
             counters.call("Ec2.CreateFleet");
             return tokenPrefix + "-" + (++tokenSequence);
         };
         FleetLauncher.Outcome outcome;
         try {
-            outcome = launcher.launch(templateId == null ? launchTemplateName() : templateId, plan.launchUnits(),
-                    plan.onDemandUnits(), now, tokens);
+            outcome = launcher.launch(t, launchTemplate, units, onDemandUnits, now, tokens);
             throttleLevel = Math.max(0, throttleLevel - 1);
             failurePause = FAILURE_PAUSE;
         } catch (StageException e) {
             handleFailure(e, now, messages);
             if (e.getCause() == null || !AwsErrors.isThrottling(e.getCause())) {
-                pauseAfterFailure(now, e.describe(), messages);
+                pauseAfterFailure(now, prefix + e.describe(), messages);
             }
-            return;
+            return false;
         }
         for (FleetApi.LaunchedInstance i : outcome.launched()) {
-            Agent a = new Agent(i.instanceId(), i.pool(), i.market(), now,
-                    config.executorsPerAgent() * config.weightOf(i.pool().instanceType()), false);
+            Agent a = newAgent(i.instanceId(), i.pool(), i.market(), now, false, t);
             agents.put(a.instanceId(), a);
             launched.add(a);
             if (i.market() == Market.SPOT) {
@@ -433,24 +479,29 @@ public final class SpotEngine {
             nextReconcile = min(nextReconcile, now.plus(RECONCILE_MIN));
         }
         if (!outcome.cooled().isEmpty()) {
-            messages.add("No capacity in " + outcome.cooled() + ": left out for "
+            messages.add(prefix + "No capacity in " + outcome.cooled() + ": left out for "
                     + config.poolCooldown().toMinutes() + " min.");
         }
         if (outcome.fallbackUnits() > 0) {
-            messages.add("Spot could not supply " + outcome.fallbackUnits() + " agent(s): launched on demand.");
+            messages.add(prefix + "Spot could not supply " + outcome.fallbackUnits()
+                    + " agent(s): launched on demand.");
         }
-        messages.addAll(outcome.problems());
-        outcome.limit().ifPresent(limit -> {
+        outcome.problems().forEach(p -> messages.add(prefix + p));
+        if (outcome.limit().isPresent()) {
+            FleetApi.PoolError limit = outcome.limit().get();
             counters.launchErrors.merge(limit.code(), 1L, Long::sum);
             launchesPausedUntil = now.plus(LIMIT_PAUSE);
             pauseReason = "EC2 refused the launch with " + limit.code() + ": " + StageException.sentence(limit.message())
                     + " " + LaunchErrors.limitHint(limit.code());
             messages.add(StageException.sentence(pauseReason) + " Launching pauses for " + LIMIT_PAUSE.toMinutes()
                     + " min.");
-        });
-        if (outcome.missingUnits() > 0 && outcome.limit().isEmpty()) {
-            messages.add(outcome.missingUnits() + " agent(s) could not be launched now; the next step tries again.");
+            return false;
         }
+        if (outcome.missingUnits() > 0) {
+            messages.add(prefix + outcome.missingUnits()
+                    + " agent(s) could not be launched now; the next step tries again.");
+        }
+        return true;
     }
 
     /** A launch that failed outright would fail the same way at every step: wait, longer each time. */
@@ -459,10 +510,6 @@ public final class SpotEngine {
         pauseReason = reason;
         messages.add("Launching pauses for " + failurePause.toSeconds() + " s after: " + reason);
         failurePause = min(failurePause.multipliedBy(2), LIMIT_PAUSE);
-    }
-
-    private String launchTemplateName() {
-        return config.launchTemplateName().orElse(null);
     }
 
     private void refreshSpotPrices(Instant now) {

@@ -11,14 +11,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
  * What one Spot cloud launches and how many: the engine's whole configuration, validated on {@link Builder#build()}.
  *
- * <p>Instances come from a launch template ({@link #launchTemplateId()} or {@link #launchTemplateName()}), or from an
- * AMI with instance profile, security groups and user data, for which the engine keeps a launch template of its own
- * (CreateFleet only takes launch templates).
+ * <p>The cloud-wide settings (subnets, the cloud-wide maximum, the on-demand base, the Spot market settings, tags)
+ * are here; what each kind of agent is made of is an {@link AgentTemplate} (1 to {@value #MAX_TEMPLATES}, in
+ * order). The single-template builder calls ({@link Builder#ami}, {@link Builder#instanceTypes}, {@link
+ * Builder#labels}, {@link Builder#capacity} ...) describe one template named "default", as every cloud did before
+ * templates existed; the single-template accessors ({@link #launchTemplateId()}, {@link #executorsPerAgent()}
+ * ...) answer for the first template.
  */
 public final class SpotFleetConfig implements Serializable {
 
@@ -28,68 +32,41 @@ public final class SpotFleetConfig implements Serializable {
     public static final String TAG_CONTROLLER = "aws-delivery-stages:controller";
     /** Tag naming the cloud that launched an instance. */
     public static final String TAG_CLOUD = "aws-delivery-stages:cloud";
+    /** Tag naming the template an instance was launched for; an instance without it belongs to the first one. */
+    public static final String TAG_TEMPLATE = "aws-delivery-stages:template";
     /** EC2 accepts at most this many overrides in one CreateFleet launch template configuration. */
     public static final int MAX_OVERRIDES = 300;
+    /** The most templates one cloud has. */
+    public static final int MAX_TEMPLATES = 20;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final Pattern SUBNET = Pattern.compile("subnet-[0-9a-f]{8,17}");
-    private static final Pattern LAUNCH_TEMPLATE_ID = Pattern.compile("lt-[0-9a-f]{8,17}");
-    private static final Pattern AMI = Pattern.compile("ami-[0-9a-f]{8,17}");
-    private static final Pattern SECURITY_GROUP = Pattern.compile("sg-[0-9a-f]{8,17}");
-    private static final Pattern TEMPLATE_VERSION = Pattern.compile("\\$Default|\\$Latest|[1-9][0-9]{0,17}");
 
     private final String cloudName;
     private final String controllerId;
-    private final String launchTemplateId;
-    private final String launchTemplateName;
-    private final String launchTemplateVersion;
-    private final String amiId;
-    private final String instanceProfile;
-    private final List<String> securityGroupIds;
-    private final String userData;
-    private final String keyName;
-    private final List<InstanceTypeWeight> instanceTypes;
-    private final InstanceRequirementsSpec instanceRequirements;
+    private final List<AgentTemplate> templates;
     private final List<String> subnetIds;
-    private final int minAgents;
     private final int maxAgents;
     private final int onDemandBase;
-    private final int executorsPerAgent;
     private final AllocationStrategy allocationStrategy;
     private final BigDecimal maxSpotPrice;
     private final boolean onDemandFallback;
-    private final Duration idleTimeout;
     private final Duration connectTimeout;
     private final Duration poolCooldown;
-    private final Set<String> labels;
     private final Map<String, String> tags;
 
-    private SpotFleetConfig(Builder b) {
+    private SpotFleetConfig(Builder b, List<AgentTemplate> templates) {
         this.cloudName = b.cloudName;
         this.controllerId = b.controllerId;
-        this.launchTemplateId = b.launchTemplateId;
-        this.launchTemplateName = b.launchTemplateName;
-        this.launchTemplateVersion = b.launchTemplateVersion == null || b.launchTemplateVersion.isBlank()
-                ? "$Default" : b.launchTemplateVersion.trim();
-        this.amiId = b.amiId;
-        this.instanceProfile = b.instanceProfile;
-        this.securityGroupIds = List.copyOf(b.securityGroupIds);
-        this.userData = b.userData;
-        this.keyName = b.keyName;
-        this.instanceTypes = List.copyOf(b.instanceTypes);
-        this.instanceRequirements = b.instanceRequirements;
+        this.templates = List.copyOf(templates);
         this.subnetIds = List.copyOf(new LinkedHashSet<>(b.subnetIds));
-        this.minAgents = b.minAgents;
         this.maxAgents = b.maxAgents;
         this.onDemandBase = b.onDemandBase;
-        this.executorsPerAgent = b.executorsPerAgent;
         this.allocationStrategy = b.allocationStrategy;
         this.maxSpotPrice = b.maxSpotPrice;
         this.onDemandFallback = b.onDemandFallback;
-        this.idleTimeout = b.idleTimeout;
         this.connectTimeout = b.connectTimeout;
         this.poolCooldown = b.poolCooldown;
-        this.labels = Set.copyOf(b.labels);
         this.tags = Map.copyOf(b.tags);
     }
 
@@ -134,65 +111,118 @@ public final class SpotFleetConfig implements Serializable {
         return controllerId;
     }
 
+    /** The cloud's templates in order: unlabelled work and untagged instances belong to the first. */
+    public List<AgentTemplate> templates() {
+        return templates;
+    }
+
+    /** The template of this name. */
+    public Optional<AgentTemplate> template(String name) {
+        return templates.stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+
+    /**
+     * The template that provisions for work asking for {@code label}: the first whose labels contain it; work
+     * without a label (null or blank) goes to the first template. Empty when no template carries the label.
+     */
+    public Optional<AgentTemplate> templateFor(String label) {
+        if (label == null || label.isBlank()) {
+            return Optional.of(templates.get(0));
+        }
+        String l = label.trim();
+        return templates.stream().filter(t -> t.labels().contains(l)).findFirst();
+    }
+
+    /** What is legal but probably not meant, such as a label carried by two templates. */
+    public List<String> warnings() {
+        List<String> warnings = new ArrayList<>();
+        Map<String, String> firstWithLabel = new LinkedHashMap<>();
+        for (AgentTemplate t : templates) {
+            for (String label : new TreeSet<>(t.labels())) {
+                String first = firstWithLabel.putIfAbsent(label, t.name());
+                if (first != null) {
+                    warnings.add("Label '" + label + "' is carried by templates '" + first + "' and '" + t.name()
+                            + "': work asking for it always launches a '" + first + "' agent, never a '"
+                            + t.name() + "' one.");
+                }
+            }
+        }
+        int minima = templates.stream().mapToInt(AgentTemplate::minAgents).sum();
+        if (minima > maxAgents) {
+            warnings.add("The templates' minimum agents add up to " + minima + ", above the cloud-wide maximum of "
+                    + maxAgents + ": the minima are shared out fairly and not all are kept.");
+        }
+        return warnings;
+    }
+
+    private AgentTemplate first() {
+        return templates.get(0);
+    }
+
+    /** The first template's launch template ID. */
     public Optional<String> launchTemplateId() {
-        return Optional.ofNullable(launchTemplateId);
+        return first().launchTemplateId();
     }
 
+    /** The first template's launch template name. */
     public Optional<String> launchTemplateName() {
-        return Optional.ofNullable(launchTemplateName);
+        return first().launchTemplateName();
     }
 
+    /** The first template's launch template version. */
     public String launchTemplateVersion() {
-        return launchTemplateVersion;
+        return first().launchTemplateVersion();
     }
 
-    /** True when the engine must keep a launch template of its own made from the AMI settings. */
+    /** True when the first template uses an AMI rather than a launch template. */
     public boolean usesAmi() {
-        return launchTemplateId == null && launchTemplateName == null;
+        return first().usesAmi();
     }
 
-    /** The name of the launch template the engine keeps for AMI configurations. */
+    /** The name of the launch template the engine keeps for the first template's AMI settings. */
     public String ownLaunchTemplateName() {
-        return "aws-delivery-stages-" + cloudName;
+        return first().ownLaunchTemplateName(cloudName);
     }
 
     public Optional<String> amiId() {
-        return Optional.ofNullable(amiId);
+        return first().amiId();
     }
 
     public Optional<String> instanceProfile() {
-        return Optional.ofNullable(instanceProfile);
+        return first().instanceProfile();
     }
 
     public List<String> securityGroupIds() {
-        return securityGroupIds;
+        return first().securityGroupIds();
     }
 
     public Optional<String> userData() {
-        return Optional.ofNullable(userData);
+        return first().userData();
     }
 
-    /** With an AMI: the EC2 key pair whose public key SSH agents accept. */
+    /** With an AMI: the EC2 key pair of the first template. */
     public Optional<String> keyName() {
-        return Optional.ofNullable(keyName);
+        return first().keyName();
     }
 
     public List<InstanceTypeWeight> instanceTypes() {
-        return instanceTypes;
+        return first().instanceTypes();
     }
 
     public Optional<InstanceRequirementsSpec> instanceRequirements() {
-        return Optional.ofNullable(instanceRequirements);
+        return first().instanceRequirements();
     }
 
     public List<String> subnetIds() {
         return subnetIds;
     }
 
+    /** The first template's minimum. */
     public int minAgents() {
-        return minAgents;
+        return first().minAgents();
     }
 
+    /** The cloud-wide maximum: agents of all templates together, in agents of weight 1. */
     public int maxAgents() {
         return maxAgents;
     }
@@ -202,8 +232,9 @@ public final class SpotFleetConfig implements Serializable {
         return onDemandBase;
     }
 
+    /** The first template's executors per agent. */
     public int executorsPerAgent() {
-        return executorsPerAgent;
+        return first().executorsPerAgent();
     }
 
     public AllocationStrategy allocationStrategy() {
@@ -219,8 +250,9 @@ public final class SpotFleetConfig implements Serializable {
         return onDemandFallback;
     }
 
+    /** The first template's idle timeout. */
     public Duration idleTimeout() {
-        return idleTimeout;
+        return first().idleTimeout();
     }
 
     /** How long a launched instance may take to connect as an agent before it counts as an orphan. */
@@ -233,14 +265,16 @@ public final class SpotFleetConfig implements Serializable {
         return poolCooldown;
     }
 
-    /** Labels the agents carry; demand for other labels is not this cloud's. */
+    /** Every template's labels: demand for other labels is not this cloud's. */
     public Set<String> labels() {
-        return labels;
+        Set<String> all = new LinkedHashSet<>();
+        templates.forEach(t -> all.addAll(t.labels()));
+        return Set.copyOf(all);
     }
 
-    /** True when this cloud provisions for work asking for {@code label} (empty: any agent). */
+    /** True when a template of this cloud provisions for work asking for {@code label} (empty: any agent). */
     public boolean serves(String label) {
-        return label == null || label.isBlank() || labels.contains(label.trim());
+        return templateFor(label).isPresent();
     }
 
     /** The user's tags, without the engine's identity tags. */
@@ -248,62 +282,53 @@ public final class SpotFleetConfig implements Serializable {
         return tags;
     }
 
-    /** Every tag put on an instance: the user's and the two identity tags. */
+    /** Every tag put on an instance of the first template. */
     public Map<String, String> instanceTags() {
+        return instanceTags(first());
+    }
+
+    /** Every tag put on an instance of {@code template}: the user's and the three identity tags. */
+    public Map<String, String> instanceTags(AgentTemplate template) {
         Map<String, String> all = new LinkedHashMap<>(tags);
         all.put(TAG_CONTROLLER, controllerId);
         all.put(TAG_CLOUD, cloudName);
+        all.put(TAG_TEMPLATE, template.name());
         all.putIfAbsent("Name", "jenkins-agent-" + cloudName);
         return all;
     }
 
-    /** Every pool one request may use: each instance type (or the attribute selection) in each subnet. */
+    /** Every pool one request of the first template may use. */
     public List<Pool> pools() {
-        List<Pool> pools = new ArrayList<>();
-        if (instanceRequirements != null) {
-            subnetIds.forEach(s -> pools.add(new Pool(Pool.ANY_TYPE, s)));
-            return pools;
-        }
-        for (InstanceTypeWeight t : instanceTypes) {
-            for (String s : subnetIds) {
-                pools.add(new Pool(t.instanceType(), s));
-            }
-        }
-        return pools;
+        return first().pools(subnetIds);
     }
 
-    /** The weight of an instance type (1 when unknown, such as a type EC2 picked by attributes). */
+    /** Every pool one request of {@code template} may use: each of its types (or its selection) in each subnet. */
+    public List<Pool> pools(AgentTemplate template) {
+        return template.pools(subnetIds);
+    }
+
+    /** The weight of an instance type in the first template (1 when unknown). */
     public int weightOf(String instanceType) {
-        return instanceTypes.stream().filter(t -> t.instanceType().equals(instanceType))
-                .mapToInt(InstanceTypeWeight::weight).findFirst().orElse(1);
+        return first().weightOf(instanceType);
     }
 
-    /** Builds a configuration; {@link #build()} validates it and names the first wrong field. */
+    /**
+     * Builds a configuration; {@link #build()} validates it and names the first wrong field. The single-template
+     * calls shape a template named "default", used unless {@link #templates(List)} gives the templates.
+     */
     public static final class Builder {
         private final String cloudName;
         private final String controllerId;
-        private String launchTemplateId;
-        private String launchTemplateName;
-        private String launchTemplateVersion;
-        private String amiId;
-        private String instanceProfile;
-        private final List<String> securityGroupIds = new ArrayList<>();
-        private String userData;
-        private String keyName;
-        private final List<InstanceTypeWeight> instanceTypes = new ArrayList<>();
-        private InstanceRequirementsSpec instanceRequirements;
+        private final AgentTemplate.Builder single = AgentTemplate.builder(AgentTemplate.DEFAULT_NAME);
+        private List<AgentTemplate> templates;
         private final List<String> subnetIds = new ArrayList<>();
-        private int minAgents = 0;
         private int maxAgents = 10;
         private int onDemandBase = 0;
-        private int executorsPerAgent = 1;
         private AllocationStrategy allocationStrategy = AllocationStrategy.PRICE_CAPACITY_OPTIMIZED;
         private BigDecimal maxSpotPrice;
         private boolean onDemandFallback = true;
-        private Duration idleTimeout = Duration.ofMinutes(10);
         private Duration connectTimeout = Duration.ofMinutes(10);
         private Duration poolCooldown = Duration.ofMinutes(5);
-        private final Set<String> labels = new LinkedHashSet<>();
         private final Map<String, String> tags = new LinkedHashMap<>();
 
         private Builder(String cloudName, String controllerId) {
@@ -311,77 +336,69 @@ public final class SpotFleetConfig implements Serializable {
             this.controllerId = controllerId == null ? "" : controllerId.trim();
         }
 
+        /** The cloud's templates, in order; replaces the single-template settings. */
+        public Builder templates(List<AgentTemplate> templates) {
+            this.templates = List.copyOf(templates);
+            return this;
+        }
+
         public Builder launchTemplateId(String id) {
-            this.launchTemplateId = blankToNull(id);
+            single.launchTemplateId(id);
             return this;
         }
 
         public Builder launchTemplateName(String name) {
-            this.launchTemplateName = blankToNull(name);
+            single.launchTemplateName(name);
             return this;
         }
 
         public Builder launchTemplateVersion(String version) {
-            this.launchTemplateVersion = version;
+            single.launchTemplateVersion(version);
             return this;
         }
 
         public Builder ami(String amiId, String instanceProfile, List<String> securityGroupIds, String userData) {
-            this.amiId = blankToNull(amiId);
-            this.instanceProfile = blankToNull(instanceProfile);
-            this.securityGroupIds.clear();
-            if (securityGroupIds != null) {
-                securityGroupIds.stream().map(String::trim).filter(s -> !s.isEmpty())
-                        .forEach(this.securityGroupIds::add);
-            }
-            this.userData = blankToNull(userData);
+            single.ami(amiId, instanceProfile, securityGroupIds, userData);
             return this;
         }
 
         /** With an AMI: the instance profile (name or ARN) of the agents. */
         public Builder instanceProfile(String profile) {
-            this.instanceProfile = blankToNull(profile);
+            single.instanceProfile(profile);
             return this;
         }
 
         /** With an AMI: the agents' security groups. */
         public Builder securityGroupIds(List<String> groups) {
-            this.securityGroupIds.clear();
-            groups.stream().map(String::trim).filter(g -> !g.isEmpty()).forEach(this.securityGroupIds::add);
+            single.securityGroupIds(groups);
             return this;
         }
 
         /** With an AMI: the user data (a boot script) of the agents. */
         public Builder userData(String userData) {
-            this.userData = blankToNull(userData);
+            single.userData(userData);
             return this;
         }
 
         /** With an AMI: an EC2 key pair put on the instances (for SSH agents). */
         public Builder keyName(String keyName) {
-            this.keyName = blankToNull(keyName);
+            single.keyName(keyName);
             return this;
         }
 
         public Builder instanceTypes(List<InstanceTypeWeight> types) {
-            this.instanceTypes.clear();
-            this.instanceTypes.addAll(types);
+            single.instanceTypes(types);
             return this;
         }
 
         /** Instance types as text: {@code m5.large, m5.2xlarge:2}. */
         public Builder instanceTypes(String... types) {
-            this.instanceTypes.clear();
-            for (String t : types) {
-                if (t != null && !t.isBlank()) {
-                    this.instanceTypes.add(InstanceTypeWeight.parse(t));
-                }
-            }
+            single.instanceTypes(types);
             return this;
         }
 
         public Builder instanceRequirements(InstanceRequirementsSpec requirements) {
-            this.instanceRequirements = requirements;
+            single.instanceRequirements(requirements);
             return this;
         }
 
@@ -391,15 +408,33 @@ public final class SpotFleetConfig implements Serializable {
             return this;
         }
 
+        /** The single template's minimum and maximum (the maximum is also the cloud-wide one) and the base. */
         public Builder capacity(int min, int max, int onDemandBase) {
-            this.minAgents = min;
+            single.capacity(min, max);
             this.maxAgents = max;
             this.onDemandBase = onDemandBase;
             return this;
         }
 
+        /** The cloud-wide maximum over all templates. */
+        public Builder maxAgents(int max) {
+            this.maxAgents = max;
+            return this;
+        }
+
+        public Builder onDemandBase(int base) {
+            this.onDemandBase = base;
+            return this;
+        }
+
         public Builder executorsPerAgent(int executors) {
-            this.executorsPerAgent = executors;
+            single.executorsPerAgent(executors);
+            return this;
+        }
+
+        /** The single template's builds per agent before it is replaced; 0 for no limit. */
+        public Builder maxTotalUses(int uses) {
+            single.maxTotalUses(uses);
             return this;
         }
 
@@ -419,7 +454,7 @@ public final class SpotFleetConfig implements Serializable {
         }
 
         public Builder idleTimeout(Duration timeout) {
-            this.idleTimeout = timeout;
+            single.idleTimeout(timeout);
             return this;
         }
 
@@ -434,8 +469,7 @@ public final class SpotFleetConfig implements Serializable {
         }
 
         public Builder labels(Set<String> labels) {
-            this.labels.clear();
-            labels.stream().map(String::trim).filter(s -> !s.isEmpty()).forEach(this.labels::add);
+            single.labels(labels);
             return this;
         }
 
@@ -453,93 +487,44 @@ public final class SpotFleetConfig implements Serializable {
             if (controllerId.isEmpty()) {
                 throw new IllegalArgumentException("controllerId is required");
             }
-            if (launchTemplateId != null && launchTemplateName != null) {
-                throw StageException.invalidInput("Both a launch template ID (" + launchTemplateId + ") and name ("
-                        + launchTemplateName + ") are set.", "Give one of them.");
+            List<AgentTemplate> all = templates != null ? templates : List.of(single.build());
+            if (all.isEmpty() || all.size() > MAX_TEMPLATES) {
+                throw StageException.invalidInput("Cloud '" + cloudName + "' has " + all.size() + " templates.",
+                        "Give 1 to " + MAX_TEMPLATES + " agent templates.");
             }
-            if (launchTemplateId != null && !LAUNCH_TEMPLATE_ID.matcher(launchTemplateId).matches()) {
-                throw StageException.invalidInput("'" + launchTemplateId + "' is not a launch template ID.",
-                        "Launch template IDs look like lt-0123456789abcdef0; give a name in the name field.");
-            }
-            boolean hasTemplate = launchTemplateId != null || launchTemplateName != null;
-            if (hasTemplate && amiId != null) {
-                throw StageException.invalidInput("Both a launch template and an AMI (" + amiId + ") are set.",
-                        "Put the AMI in the launch template, or remove the launch template.");
-            }
-            if (hasTemplate && (instanceProfile != null || !securityGroupIds.isEmpty() || keyName != null)) {
-                throw StageException.invalidInput("A launch template is set together with "
-                        + (instanceProfile != null ? "an instance profile (" + instanceProfile + ")"
-                        : !securityGroupIds.isEmpty() ? "security groups " + securityGroupIds
-                        : "a key pair (" + keyName + ")") + ", which would be ignored.",
-                        "Put instance profile, security groups and key pair in the launch template, or use an AMI "
-                                + "instead of the launch template.");
-            }
-            String version = launchTemplateVersion == null ? null : launchTemplateVersion.trim();
-            if (version != null && !version.isEmpty()) {
-                if (!hasTemplate) {
-                    throw StageException.invalidInput("A launch template version (" + version + ") is set without "
-                            + "a launch template.", "Give the launch template too, or remove the version.");
+            Set<String> names = new LinkedHashSet<>();
+            for (AgentTemplate t : all) {
+                if (!names.add(t.name())) {
+                    throw StageException.invalidInput("Template name '" + t.name() + "' is used twice.",
+                            "Give each template of the cloud its own name.");
                 }
-                if (!TEMPLATE_VERSION.matcher(version).matches()) {
-                    throw StageException.invalidInput("Launch template version '" + version + "' is not a version.",
-                            "Give $Default, $Latest or a version number (1, 2, ...).");
-                }
-            }
-            if (!hasTemplate && amiId == null) {
-                throw StageException.invalidInput("Cloud '" + cloudName + "' has neither a launch template nor an "
-                        + "AMI.", "Give a launch template ID or name, or an AMI ID with security groups.");
-            }
-            if (amiId != null && !AMI.matcher(amiId).matches()) {
-                throw StageException.invalidInput("'" + amiId + "' is not an AMI ID.",
-                        "AMI IDs look like ami-0123456789abcdef0.");
-            }
-            for (String sg : securityGroupIds) {
-                if (!SECURITY_GROUP.matcher(sg).matches()) {
-                    throw StageException.invalidInput("'" + sg + "' is not a security group ID.",
-                            "Security group IDs look like sg-0123456789abcdef0.");
-                }
-            }
-            if (instanceTypes.isEmpty() && instanceRequirements == null) {
-                throw StageException.invalidInput("Cloud '" + cloudName + "' has no instance types.",
-                        "List several instance types (6 or more across families is what AWS recommends), or give "
-                                + "vCPU and memory ranges.");
-            }
-            if (!instanceTypes.isEmpty() && instanceRequirements != null) {
-                throw StageException.invalidInput("Both instance types and vCPU/memory ranges are set.",
-                        "Give one of them.");
-            }
-            long distinct = instanceTypes.stream().map(InstanceTypeWeight::instanceType).distinct().count();
-            if (distinct != instanceTypes.size()) {
-                throw StageException.invalidInput("An instance type is listed twice in " + instanceTypes + ".",
-                        "List each type once.");
             }
             if (subnetIds.isEmpty()) {
                 throw StageException.invalidInput("Cloud '" + cloudName + "' has no subnets.",
                         "Give one subnet in each Availability Zone the agents may use.");
             }
             subnetIds.forEach(SpotFleetConfig::checkSubnetId);
-            int pools = Math.max(1, instanceTypes.size()) * new LinkedHashSet<>(subnetIds).size();
-            if (pools > MAX_OVERRIDES) {
-                throw StageException.invalidInput(instanceTypes.size() + " instance types in "
-                        + subnetIds.size() + " subnets make " + pools + " pools; CreateFleet takes at most "
-                        + MAX_OVERRIDES + ".", "Use fewer instance types or subnets, or vCPU/memory ranges.");
+            int subnets = new LinkedHashSet<>(subnetIds).size();
+            for (AgentTemplate t : all) {
+                int pools = Math.max(1, t.instanceTypes().size()) * subnets;
+                if (pools > MAX_OVERRIDES) {
+                    throw StageException.invalidInput((all.size() > 1 ? "Template '" + t.name() + "': " : "")
+                            + t.instanceTypes().size() + " instance types in " + subnets + " subnets make " + pools
+                            + " pools; CreateFleet takes at most " + MAX_OVERRIDES + ".",
+                            "Use fewer instance types or subnets, or vCPU/memory ranges.");
+                }
             }
-            if (minAgents < 0 || maxAgents < 1 || minAgents > maxAgents) {
-                throw StageException.invalidInput("Capacity minimum " + minAgents + " and maximum " + maxAgents
-                        + " are not a range.", "Give 0 <= minimum <= maximum and a maximum of at least 1.");
+            if (maxAgents < 1) {
+                throw StageException.invalidInput("The cloud-wide maximum of " + maxAgents + " agents is below 1.",
+                        "Give the most agents the cloud may run at once, over all its templates.");
             }
             if (onDemandBase < 0 || onDemandBase > maxAgents) {
                 throw StageException.invalidInput("On-demand base " + onDemandBase + " is outside 0 to the maximum ("
                         + maxAgents + ").", "Give how many of the agents should always be on-demand.");
             }
-            if (executorsPerAgent < 1 || executorsPerAgent > 256) {
-                throw StageException.invalidInput("Executors per agent " + executorsPerAgent
-                        + " is outside 1 to 256.", "Give the number of builds one agent runs at once.");
-            }
             if (maxSpotPrice != null) {
                 checkPrice(maxSpotPrice);
             }
-            requirePositive(idleTimeout, "Idle timeout");
             requirePositive(connectTimeout, "Connect timeout");
             requirePositive(poolCooldown, "Pool cooldown");
             for (Map.Entry<String, String> t : tags.entrySet()) {
@@ -549,7 +534,7 @@ public final class SpotFleetConfig implements Serializable {
                             "Tag keys must be non-empty and must not start with 'aws:' or 'aws-delivery-stages:'.");
                 }
             }
-            return new SpotFleetConfig(this);
+            return new SpotFleetConfig(this, all);
         }
 
         private static void requirePositive(Duration d, String what) {
@@ -557,10 +542,6 @@ public final class SpotFleetConfig implements Serializable {
                 throw StageException.invalidInput(what + " must be positive, not " + d + ".",
                         "Give a duration such as 10m.");
             }
-        }
-
-        private static String blankToNull(String s) {
-            return s == null || s.isBlank() ? null : s.trim();
         }
     }
 }

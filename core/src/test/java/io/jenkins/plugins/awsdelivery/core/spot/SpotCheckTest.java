@@ -120,4 +120,33 @@ class SpotCheckTest {
                     .contains("Launch template lt-0fffffffffffffff0 does not exist");
         }
     }
+
+    @Test
+    void eachTemplateIsCheckedAndNamedInItsProblems() {
+        AgentTemplate linux = AgentTemplate.builder("linux").launchTemplateId(TEMPLATE)
+                .instanceTypes("m5.large", "c5.large").labels(List.of("linux")).build();
+        AgentTemplate big = AgentTemplate.builder("big").launchTemplateName("missing-agents")
+                .instanceTypes("m9.huge").labels(List.of("big", "linux")).build();
+        SpotFleetConfig config = SpotFleetConfig.builder("linux-spot", "jenkins-1").subnetIds(SUBNETS)
+                .templates(List.of(linux, big)).build();
+
+        SpotCheckResult result;
+        try (AwsClientFactory aws = new AwsClientFactory(ec2.server().settings(FakeEc2.REGION))) {
+            result = new SpotCheck(aws, Clock.systemUTC()).run(config);
+        }
+
+        assertThat(result.problems()).extracting(Problem::field)
+                .containsExactly("templates[big].instanceTypes", "templates[big].launchTemplate");
+        assertThat(result.problems()).extracting(Problem::message).allSatisfy(m -> assertThat(m)
+                .startsWith("Template big: "));
+        assertThat(result.problems().get(0).message()).contains("Instance type m9.huge does not exist");
+        assertThat(result.problems().get(1).message()).contains("Launch template missing-agents does not exist");
+        assertThat(result.checked()).contains("template linux: launch template " + TEMPLATE
+                + " (agents), version 1 ($Default)");
+        assertThat(result.dryRun()).contains("Template linux: EC2 accepts the request")
+                .contains("Template big: No dry run: the launch template could not be used.");
+        assertThat(result.warnings()).anySatisfy(w -> assertThat(w).contains("Label 'linux' is carried by "
+                + "templates 'linux' and 'big'"));
+        assertThat(result.pools()).isEqualTo(6);
+    }
 }

@@ -19,19 +19,146 @@ import org.junit.jupiter.api.Test;
 
 class SpotCloudFieldsTest {
 
-    @Test
-    void namesEveryFieldThePluginsCloudHas() throws Exception {
-        // The cloud's JCasC fields are its constructor's name and its @DataBoundSetters.
-        String source = Files.readString(Path.of("../plugin/src/main/java/io/jenkins/plugins/awsdelivery/spot/"
-                + "SpotCloud.java"));
-        Set<String> fields = new TreeSet<>(Set.of("name"));
+    /** A describable's JCasC fields: its constructor's parameters and its @DataBoundSetters. */
+    private static Set<String> jcascFields(String source) {
+        Set<String> fields = new TreeSet<>();
         Matcher m = Pattern.compile("@DataBoundSetter\\s+public void set(\\w+)\\(").matcher(source);
         while (m.find()) {
             fields.add(Character.toLowerCase(m.group(1).charAt(0)) + m.group(1).substring(1));
         }
+        Matcher c = Pattern.compile("@DataBoundConstructor\\s+public \\w+\\(([^)]*)\\)").matcher(source);
+        if (c.find()) {
+            for (String parameter : c.group(1).split(",")) {
+                String[] words = parameter.trim().split("\\s+");
+                if (words.length > 1) {
+                    fields.add(words[words.length - 1]);
+                }
+            }
+        }
+        return fields;
+    }
+
+    @Test
+    void namesEveryFieldThePluginsCloudHas() throws Exception {
+        Path spot = Path.of("../plugin/src/main/java/io/jenkins/plugins/awsdelivery/spot/");
+        Set<String> fields = jcascFields(Files.readString(spot.resolve("SpotCloud.java")));
 
         assertThat(fields).hasSizeGreaterThan(20);
+        if (!fields.contains("templates")) {
+            // The plugin's cloud without agent templates yet (before the tpl-plugin branch of issue 20 is merged):
+            // every flat field still matches.
+            assertThat(new TreeSet<>(SpotCloudFields.NAMES)).isEqualTo(new TreeSet<>(union(fields, "templates")));
+            return;
+        }
         assertThat(new TreeSet<>(SpotCloudFields.NAMES)).isEqualTo(fields);
+        Path template = spot.resolve("SpotAgentTemplate.java");
+        assertThat(template).exists();
+        assertThat(new TreeSet<>(SpotCloudFields.TEMPLATE_NAMES))
+                .isEqualTo(jcascFields(Files.readString(template)));
+    }
+
+    private static Set<String> union(Set<String> a, String b) {
+        Set<String> all = new TreeSet<>(a);
+        all.add(b);
+        return all;
+    }
+
+    @Test
+    void aTemplatesListDescribesEachTemplateAndTheFlatFieldsOneNamedDefault() {
+        Map<String, Object> linux = new LinkedHashMap<>();
+        linux.put("name", "linux");
+        linux.put("labelString", "linux docker");
+        linux.put("launchTemplate", "lt-0123456789abcdef0");
+        linux.put("launchTemplateVersion", "$Latest");
+        linux.put("instanceTypes", List.of("m5.large", "m5.2xlarge:4"));
+        linux.put("numExecutors", 2);
+        linux.put("minAgents", 1);
+        linux.put("maxAgents", 8);
+        linux.put("idleMinutes", 5);
+        linux.put("remoteFs", "/opt/agent");
+        linux.put("nodeProperties", List.of(Map.of("envVars", Map.of("env", List.of(Map.of("key", "A",
+                "value", "1"))))));
+        Map<String, Object> windows = new LinkedHashMap<>();
+        windows.put("name", "windows");
+        windows.put("labelString", "windows");
+        windows.put("platform", "Windows");
+        windows.put("amiId", "ami-0123456789abcdef0");
+        windows.put("securityGroupIds", "sg-0123456789abcdef0");
+        windows.put("instanceProfile", "jenkins-agent");
+        windows.put("minVcpu", 4);
+        windows.put("minMemoryMiB", 16384);
+        windows.put("maxTotalUses", 1);
+        Map<String, Object> yaml = new LinkedHashMap<>();
+        yaml.put("name", "ci");
+        yaml.put("subnetIds", "subnet-0aaaaaaaaaaaaaaa1 subnet-0bbbbbbbbbbbbbbb2");
+        yaml.put("maxAgents", 12);
+        yaml.put("onDemandBase", 1);
+        yaml.put("templates", List.of(linux, windows));
+
+        SpotFleetConfig c = SpotCloudFields.of(yaml).toConfig("jenkins-1");
+
+        assertThat(c.maxAgents()).as("the cloud-wide maximum").isEqualTo(12);
+        assertThat(c.onDemandBase()).isEqualTo(1);
+        assertThat(c.templates()).extracting(AgentTemplate::name).containsExactly("linux", "windows");
+        AgentTemplate l = c.template("linux").orElseThrow();
+        assertThat(l.labels()).containsExactlyInAnyOrder("linux", "docker");
+        assertThat(l.launchTemplateId()).contains("lt-0123456789abcdef0");
+        assertThat(l.launchTemplateVersion()).isEqualTo("$Latest");
+        assertThat(l.weightOf("m5.2xlarge")).isEqualTo(4);
+        assertThat(List.of(l.executorsPerAgent(), l.minAgents(), l.maxAgents(), l.maxTotalUses()))
+                .containsExactly(2, 1, 8, 0);
+        assertThat(l.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
+        AgentTemplate w = c.template("windows").orElseThrow();
+        assertThat(w.platform()).isEqualTo(AgentPlatform.WINDOWS);
+        assertThat(w.amiId()).contains("ami-0123456789abcdef0");
+        assertThat(w.instanceRequirements()).contains(new InstanceRequirementsSpec(4, 0, 16384, 0));
+        assertThat(w.maxTotalUses()).isEqualTo(1);
+        assertThat(w.ownLaunchTemplateName("ci")).isEqualTo("aws-delivery-stages-ci-windows");
+        assertThat(c.templateFor("docker")).contains(l);
+        assertThat(c.templateFor("")).contains(l);
+
+        SpotFleetConfig flat = SpotCloudFields.of(Map.of("name", "ci", "launchTemplate", "agents",
+                "instanceTypes", "m5.large", "subnetIds", "subnet-0aaaaaaaaaaaaaaa1", "maxAgents", 7,
+                "minAgents", 2)).toConfig("jenkins-1");
+        assertThat(flat.templates()).singleElement().satisfies(t -> {
+            assertThat(t.name()).isEqualTo("default");
+            assertThat(List.of(t.minAgents(), t.maxAgents())).containsExactly(2, 7);
+        });
+        assertThat(flat.maxAgents()).isEqualTo(7);
+    }
+
+    @Test
+    void bothFormsAtOnceAndWrongTemplateEntriesAreRefused() {
+        Map<String, Object> t = Map.of("name", "linux", "launchTemplate", "agents", "instanceTypes", "m5.large");
+        assertThatThrownBy(() -> SpotCloudFields.of(Map.of("name", "ci", "templates", List.of(t),
+                "instanceTypes", "m5.large", "numExecutors", 2)))
+                .isInstanceOf(StageException.class)
+                .hasMessage("The awsSpot cloud has both templates: and the single-template field(s) "
+                        + "[instanceTypes, numExecutors] on the cloud.")
+                .satisfies(e -> assertThat(((StageException) e).hint()).startsWith("Move instanceTypes, "
+                        + "numExecutors into an entry of templates:"));
+        SpotCloudFields file = SpotCloudFields.of(Map.of("name", "ci", "templates", List.of(t)));
+        assertThatThrownBy(() -> file.with(Map.of("minAgents", 1)))
+                .hasMessageContaining("both templates: and the single-template field(s) [minAgents]");
+        assertThat(file.with(Map.of("maxAgents", 3)).number("maxAgents", 10)).as("the cloud-wide maximum")
+                .isEqualTo(3);
+
+        assertThatThrownBy(() -> SpotCloudFields.of(Map.of("name", "ci", "templates", List.of(Map.of("name", "x",
+                "subnetIds", "subnet-0aaaaaaaaaaaaaaa1")))).templates())
+                .hasMessage("Template 'x' has no field 'subnetIds'.");
+        assertThatThrownBy(() -> SpotCloudFields.of(Map.of("name", "ci", "templates", List.of(Map.of(
+                "labelString", "x")))).templates()).hasMessage("Template 1 of templates: has no name.");
+        assertThatThrownBy(() -> SpotCloudFields.of(Map.of("name", "ci", "templates", "linux")).templates())
+                .hasMessage("Field 'templates' is not a list.");
+        assertThatThrownBy(() -> SpotCloudFields.of(Map.of("name", "ci", "subnetIds", "subnet-0aaaaaaaaaaaaaaa1",
+                "templates", List.of(Map.of("name", "gpu", "launchTemplate", "agents", "instanceTypes", "g5.xlarge",
+                        "maxTotalUses", "once"))))
+                .toConfig("jenkins-1")).hasMessage("Field 'maxTotalUses' of template 'gpu' is 'once', not a whole "
+                + "number.");
+        assertThatThrownBy(() -> SpotCloudFields.of(Map.of("name", "ci", "subnetIds", "subnet-0aaaaaaaaaaaaaaa1",
+                "templates", List.of(Map.of("name", "gpu", "launchTemplate", "agents", "instanceTypes", "g5.xlarge",
+                        "platform", "macos"))))
+                .toConfig("jenkins-1")).hasMessage("Platform 'macos' is not an agent platform.");
     }
 
     @Test

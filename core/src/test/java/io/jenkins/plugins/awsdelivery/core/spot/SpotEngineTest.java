@@ -556,4 +556,109 @@ class SpotEngineTest {
         after.step(Demand.of("linux", 4), List.of());
         assertThat(ec2.server().requests("CreateTags")).as("once").hasSize(1);
     }
+
+    @Test
+    void aSingleUseAgentTakesOneBuildDrainsAndGoesAsSoonAsItIsIdle() {
+        SpotEngine engine = engine(config().maxTotalUses(1).build());
+
+        EngineStep launch = engine.step(Demand.of("linux", 2), List.of());
+        assertThat(launch.launched()).as("2 executors per agent but one build each: 2 agents for 2 builds")
+                .hasSize(2).allSatisfy(a -> assertThat(a.maxTotalUses()).isEqualTo(1));
+        String used = launch.launched().get(0).instanceId();
+        String fresh = launch.launched().get(1).instanceId();
+
+        EngineStep running = engine.step(Demand.of("linux", 1), List.of(
+                new AgentReport(used, true, 1, List.of(), 1), new AgentReport(fresh, true, 0, List.of(), 0)));
+        assertThat(running.launched()).as("the fresh agent takes the queued build").isEmpty();
+        assertThat(engine.acceptsWork(used)).as("its one use is taken: no second build").isFalse();
+        assertThat(engine.acceptsWork(fresh)).isTrue();
+        assertThat(engine.agent(used).orElseThrow().state()).isEqualTo(AgentState.DRAINING);
+        assertThat(running.terminated()).as("never while busy").isEmpty();
+
+        EngineStep again = engine.step(Demand.of("linux", 2), List.of(
+                new AgentReport(used, true, 1, List.of(), 1), new AgentReport(fresh, true, 1, List.of(), 1)));
+        assertThat(again.launched()).as("both agents used: 2 queued builds get 2 new agents").hasSize(2);
+
+        clock.advance(Duration.ofSeconds(10));
+        EngineStep done = engine.step(Demand.none(), List.of(
+                new AgentReport(used, true, 0, List.of(), 1), new AgentReport(fresh, true, 1, List.of(), 1)));
+        assertThat(done.terminated()).as("idle after its build: terminated without waiting for the idle timeout")
+                .extracting(Agent::instanceId).containsExactly(used);
+        assertThat(done.messages()).anySatisfy(m -> assertThat(m).contains(used).contains("took its 1 build(s)"));
+        assertThat(ec2.instance(used).stateName()).isEqualTo("terminated");
+        assertThat(ec2.instance(fresh).stateName()).isNotEqualTo("terminated");
+    }
+
+    @Test
+    void aUsedUpAgentUnderAnInterruptionIsStillReported() {
+        SpotEngine engine = engine(config().maxTotalUses(1).build());
+        String id = engine.step(Demand.of("linux", 1), List.of()).launched().get(0).instanceId();
+        engine.step(Demand.none(), List.of(new AgentReport(id, true, 1, List.of(), 1)));
+
+        assertThat(engine.onNotices(List.of(new InterruptionNotice(id, NoticeKind.INTERRUPTION, "terminate",
+                clock.instant().plusSeconds(120), "imds")))).hasSize(1);
+    }
+
+    @Test
+    void eachTemplateGetsItsOwnCreateFleetAndItsInstancesCarryTheTemplateTag() {
+        AgentTemplate linux = AgentTemplate.builder("linux").launchTemplateId("lt-0123456789abcdef0")
+                .instanceTypes(TYPES.toArray(String[]::new)).executorsPerAgent(2).labels(List.of("linux")).build();
+        AgentTemplate big = AgentTemplate.builder("big").launchTemplateName("big-agents").launchTemplateVersion("3")
+                .instanceTypes("m5.2xlarge:2").executorsPerAgent(4).labels(List.of("big")).build();
+        SpotEngine engine = engine(SpotFleetConfig.builder("linux-spot", "jenkins-test").subnetIds(SUBNETS)
+                .templates(List.of(linux, big)).maxAgents(20).build());
+
+        EngineStep step = engine.step(new Demand(Map.of("linux", 3, "big", 8)), List.of());
+
+        assertThat(ec2.server().requests("CreateFleet")).hasSize(2);
+        Map<String, String> first = ec2.server().requests("CreateFleet").get(0).form();
+        Map<String, String> second = ec2.server().requests("CreateFleet").get(1).form();
+        assertThat(first).containsEntry("LaunchTemplateConfigs.1.LaunchTemplateSpecification.LaunchTemplateId",
+                "lt-0123456789abcdef0").containsEntry("TargetCapacitySpecification.TotalTargetCapacity", "2");
+        assertThat(second).containsEntry("LaunchTemplateConfigs.1.LaunchTemplateSpecification.LaunchTemplateName",
+                        "big-agents")
+                .containsEntry("LaunchTemplateConfigs.1.LaunchTemplateSpecification.Version", "3")
+                .containsEntry("LaunchTemplateConfigs.1.Overrides.1.InstanceType", "m5.2xlarge")
+                .as("8 executors at 4 per unit: 2 units, one instance of weight 2")
+                .containsEntry("TargetCapacitySpecification.TotalTargetCapacity", "2");
+        assertThat(step.launched()).extracting(Agent::templateName).containsOnly("linux", "big");
+        assertThat(step.launched()).filteredOn(a -> a.templateName().equals("big"))
+                .as("a weight-2 instance runs twice the template's 4 executors")
+                .allSatisfy(a -> assertThat(a.executors()).isEqualTo(8));
+        assertThat(ec2.running()).allSatisfy(i -> assertThat(i.tags()).containsKey(SpotFleetConfig.TAG_TEMPLATE));
+        assertThat(ec2.running()).filteredOn(i -> i.type().equals("m5.2xlarge"))
+                .allSatisfy(i -> assertThat(i.tags()).containsEntry(SpotFleetConfig.TAG_TEMPLATE, "big"));
+    }
+
+    @Test
+    void anAdoptedInstanceWithoutTheTemplateTagBelongsToTheFirstTemplate() {
+        Map<String, String> ours = Map.of(SpotFleetConfig.TAG_CONTROLLER, "jenkins-test",
+                SpotFleetConfig.TAG_CLOUD, "linux-spot");
+        Map<String, String> big = new java.util.HashMap<>(ours);
+        big.put(SpotFleetConfig.TAG_TEMPLATE, "big");
+        Map<String, String> gone = new java.util.HashMap<>(ours);
+        gone.put(SpotFleetConfig.TAG_TEMPLATE, "gpu");
+        String untagged = ec2.addInstance("m5.large", SUBNETS.get(0), "spot", ours, clock.instant());
+        String bigOne = ec2.addInstance("m5.2xlarge", SUBNETS.get(1), "spot", big, clock.instant());
+        String gpuOne = ec2.addInstance("m5.large", SUBNETS.get(2), "spot", gone, clock.instant());
+        AgentTemplate linux = AgentTemplate.builder("linux").launchTemplateId("lt-0123456789abcdef0")
+                .instanceTypes("m5.large").executorsPerAgent(2).labels(List.of("linux")).build();
+        AgentTemplate bigT = AgentTemplate.builder("big").launchTemplateId("lt-0123456789abcdef0")
+                .instanceTypes("m5.2xlarge:2").executorsPerAgent(4).labels(List.of("big")).maxTotalUses(5).build();
+        SpotEngine engine = engine(SpotFleetConfig.builder("linux-spot", "jenkins-test").subnetIds(SUBNETS)
+                .templates(List.of(linux, bigT)).build());
+
+        EngineStep step = engine.step(Demand.none(), List.of());
+
+        assertThat(engine.agent(untagged).orElseThrow().templateName()).isEqualTo("linux");
+        assertThat(engine.agent(untagged).orElseThrow().executors()).isEqualTo(2);
+        assertThat(engine.agent(bigOne).orElseThrow().templateName()).isEqualTo("big");
+        assertThat(engine.agent(bigOne).orElseThrow().executors()).isEqualTo(8);
+        assertThat(engine.agent(bigOne).orElseThrow().maxTotalUses()).isEqualTo(5);
+        assertThat(step.messages()).anySatisfy(m -> assertThat(m).contains(gpuOne).contains("template gpu"));
+
+        EngineStep connected = engine.step(Demand.none(), List.of(new AgentReport(gpuOne, true, 0)));
+        assertThat(connected.retiring()).as("a template the cloud no longer has: it goes once idle")
+                .extracting(Agent::instanceId).containsExactly(gpuOne);
+    }
 }

@@ -1,0 +1,153 @@
+package io.jenkins.plugins.awsdelivery.core.spot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jenkins.plugins.awsdelivery.core.StageException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class AgentTemplateTest {
+
+    static AgentTemplate.Builder template(String name, String... labels) {
+        return AgentTemplate.builder(name).launchTemplateId("lt-0123456789abcdef0")
+                .instanceTypes("m5.large", "c5.large").labels(List.of(labels));
+    }
+
+    private static SpotFleetConfig.Builder cloud(AgentTemplate... templates) {
+        return SpotFleetConfig.builder("ci", "jenkins-test").subnetIds(SpotEngineTest.SUBNETS)
+                .templates(List.of(templates));
+    }
+
+    @Test
+    void platformsParseInAnyCaseAndKnowTheirAgentDirectory() {
+        assertThat(AgentPlatform.parse("Windows")).isEqualTo(AgentPlatform.WINDOWS);
+        assertThat(AgentPlatform.parse(" linux ")).isEqualTo(AgentPlatform.LINUX);
+        assertThat(AgentPlatform.LINUX.defaultRemoteFs()).isEqualTo("/opt/jenkins-agent");
+        assertThat(AgentPlatform.WINDOWS.defaultRemoteFs()).isEqualTo("C:\\jenkins\\agent");
+        assertThatThrownBy(() -> AgentPlatform.parse("macos")).isInstanceOf(StageException.class)
+                .hasMessage("Platform 'macos' is not an agent platform.")
+                .satisfies(e -> assertThat(((StageException) e).hint()).isEqualTo("Give linux or windows."));
+    }
+
+    @Test
+    void aTemplateNameIsLowerCaseLettersDigitsAndDashesUpTo40() {
+        assertThat(template("linux-large-2").build().name()).isEqualTo("linux-large-2");
+        for (String bad : List.of("", "Linux", "linux_large", "a b", "x".repeat(41))) {
+            assertThatThrownBy(() -> template(bad).build()).isInstanceOf(StageException.class)
+                    .hasMessageContaining("Template name '" + bad + "' is not usable");
+        }
+    }
+
+    @Test
+    void settingsAreKeptAndWrongOnesNamedWithTheTemplate() {
+        AgentTemplate t = AgentTemplate.builder("win").platform(AgentPlatform.WINDOWS)
+                .ami("ami-0123456789abcdef0", "jenkins-agent", List.of("sg-0123456789abcdef0"), "echo hi")
+                .instanceTypes("m5.large", "m5.2xlarge:4").labels(List.of("windows", " vs2022 "))
+                .executorsPerAgent(2).capacity(1, 6).idleTimeout(Duration.ofMinutes(3)).maxTotalUses(1).build();
+
+        assertThat(t.platform()).isEqualTo(AgentPlatform.WINDOWS);
+        assertThat(t.usesAmi()).isTrue();
+        assertThat(t.labels()).containsExactlyInAnyOrder("windows", "vs2022");
+        assertThat(t.serves("vs2022")).isTrue();
+        assertThat(t.serves("linux")).isFalse();
+        assertThat(t.weightOf("m5.2xlarge")).isEqualTo(4);
+        assertThat(t.pools(SpotEngineTest.SUBNETS)).hasSize(6);
+        assertThat(List.of(t.minAgents(), t.maxAgents(), t.executorsPerAgent(), t.maxTotalUses()))
+                .containsExactly(1, 6, 2, 1);
+        assertThat(t.buildsPerAgent()).as("a single-use agent takes one build however many executors it has")
+                .isEqualTo(1);
+        assertThat(t.toBuilder().maxTotalUses(0).build().buildsPerAgent()).isEqualTo(2);
+
+        assertThatThrownBy(() -> template("gpu").maxTotalUses(-1).build())
+                .hasMessage("Template 'gpu': Maximum total uses -1 is negative.");
+        assertThatThrownBy(() -> template("gpu").capacity(3, 2).build())
+                .hasMessage("Template 'gpu': Capacity minimum 3 and maximum 2 are not a range.");
+        assertThatThrownBy(() -> AgentTemplate.builder("gpu").instanceTypes("m5.large").build())
+                .hasMessage("Template 'gpu' has neither a launch template nor an AMI.");
+        assertThatThrownBy(() -> template("gpu").ami("ami-0123456789abcdef0", null, List.of(), null).build())
+                .hasMessageStartingWith("Template 'gpu': Both a launch template and an AMI");
+    }
+
+    @Test
+    void ownLaunchTemplateNameKeepsTheClassicNameForTheDefaultTemplate() {
+        assertThat(template("default").build().ownLaunchTemplateName("linux-spot"))
+                .isEqualTo("aws-delivery-stages-linux-spot");
+        assertThat(template("gpu").build().ownLaunchTemplateName("linux-spot"))
+                .isEqualTo("aws-delivery-stages-linux-spot-gpu");
+    }
+
+    @Test
+    void theClassicBuilderDescribesOneTemplateNamedDefault() {
+        SpotFleetConfig c = SpotEngineTest.config().maxTotalUses(1).build();
+
+        assertThat(c.templates()).extracting(AgentTemplate::name).containsExactly("default");
+        AgentTemplate t = c.templates().get(0);
+        assertThat(t.labels()).containsExactly("linux");
+        assertThat(t.executorsPerAgent()).isEqualTo(2);
+        assertThat(t.maxAgents()).isEqualTo(10).isEqualTo(c.maxAgents());
+        assertThat(t.maxTotalUses()).isEqualTo(1);
+        assertThat(c.launchTemplateId()).contains("lt-0123456789abcdef0");
+        assertThat(c.instanceTags()).containsEntry(SpotFleetConfig.TAG_TEMPLATE, "default");
+        assertThat(c.ownLaunchTemplateName()).isEqualTo("aws-delivery-stages-linux-spot");
+        assertThat(c.warnings()).isEmpty();
+    }
+
+    @Test
+    void workGoesToTheFirstTemplateCarryingItsLabelAndUnlabelledWorkToTheFirstTemplate() {
+        SpotFleetConfig c = cloud(template("small", "linux").build(), template("large", "linux", "large").build(),
+                template("win", "windows").build()).maxAgents(12).build();
+
+        assertThat(c.templateFor("large")).map(AgentTemplate::name).contains("large");
+        assertThat(c.templateFor("linux")).map(AgentTemplate::name).contains("small");
+        assertThat(c.templateFor("")).map(AgentTemplate::name).contains("small");
+        assertThat(c.templateFor(null)).map(AgentTemplate::name).contains("small");
+        assertThat(c.templateFor("macos")).isEmpty();
+        assertThat(c.serves("windows")).isTrue();
+        assertThat(c.serves("macos")).isFalse();
+        assertThat(c.labels()).containsExactlyInAnyOrder("linux", "large", "windows");
+        assertThat(c.template("win")).isPresent();
+        assertThat(c.template("gpu")).isEmpty();
+        assertThat(c.maxAgents()).isEqualTo(12);
+        assertThat(c.instanceTags(c.template("win").orElseThrow()))
+                .containsEntry(SpotFleetConfig.TAG_TEMPLATE, "win")
+                .containsEntry(SpotFleetConfig.TAG_CLOUD, "ci");
+        assertThat(c.warnings()).containsExactly("Label 'linux' is carried by templates 'small' and 'large': work "
+                + "asking for it always launches a 'small' agent, never a 'large' one.");
+
+        Demand demand = new Demand(java.util.Map.of("linux", 2, "large", 3, "", 1, "macos", 7),
+                java.util.Map.of("win", 4));
+        assertThat(demand.queuedFor(c, c.template("small").orElseThrow())).isEqualTo(3);
+        assertThat(demand.queuedFor(c, c.template("large").orElseThrow())).isEqualTo(3);
+        assertThat(demand.queuedFor(c, c.template("win").orElseThrow())).isEqualTo(4);
+        assertThat(demand.servedBy(c)).isEqualTo(10);
+    }
+
+    @Test
+    void templatesAreOneToTwentyWithUniqueNames() {
+        assertThatThrownBy(() -> cloud().build()).hasMessage("Cloud 'ci' has 0 templates.");
+        AgentTemplate[] many = new AgentTemplate[21];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = template("t" + i).build();
+        }
+        assertThatThrownBy(() -> cloud(many).build()).hasMessage("Cloud 'ci' has 21 templates.");
+        assertThatThrownBy(() -> cloud(template("a").build(), template("a").build()).build())
+                .hasMessage("Template name 'a' is used twice.");
+        SpotFleetConfig minima = cloud(template("a").capacity(3, 5).build(), template("b").capacity(3, 5).build())
+                .maxAgents(4).build();
+        assertThat(minima.warnings()).singleElement().asString()
+                .contains("minimum agents add up to 6, above the cloud-wide maximum of 4");
+        assertThatThrownBy(() -> cloud(template("a").build()).maxAgents(0).build())
+                .hasMessageContaining("cloud-wide maximum of 0 agents is below 1");
+    }
+
+    @Test
+    void reportsCountTheBuildsTakenAndOldCallersStillCompile() {
+        assertThat(new AgentReport("i-1", true, 1).buildsAccepted()).isZero();
+        assertThat(new AgentReport("i-1", true, 1, List.of()).buildsAccepted()).isZero();
+        assertThat(new AgentReport("i-1", true, 1, List.of(), 3).buildsAccepted()).isEqualTo(3);
+        assertThat(Set.of(new AgentReport("i-1", true, 1, List.of(), -2).buildsAccepted())).containsExactly(0);
+    }
+}
