@@ -13,7 +13,6 @@ import io.jenkins.plugins.awsdelivery.core.spot.AgentTemplate;
 import io.jenkins.plugins.awsdelivery.core.spot.InstanceTypeWeight;
 import io.jenkins.plugins.awsdelivery.steps.ListParameters;
 import java.util.List;
-import java.util.Locale;
 import jenkins.model.Jenkins;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
@@ -30,7 +29,7 @@ public abstract class SpotTemplateChecks extends Descriptor<SpotAgentTemplate> {
 
     /** "linux" or "windows" from any case; throws an invalid-input error naming the value otherwise. */
     static String platform(String value) {
-        return AgentPlatform.parse(value).name().toLowerCase(Locale.ROOT);
+        return AgentPlatform.parse(value).fieldValue();
     }
 
     /** Node properties an agent may carry (environment variables, tool locations, ...). */
@@ -42,7 +41,7 @@ public abstract class SpotTemplateChecks extends Descriptor<SpotAgentTemplate> {
     public FormValidation doCheckName(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         try {
-            AgentTemplate.builder(Util.fixNull(value).trim());
+            AgentTemplate.checkName(Util.fixNull(value).trim());
             return FormValidation.ok();
         } catch (StageException e) {
             return FormValidation.error(e.describe());

@@ -25,12 +25,7 @@ final class SpotTemplateConfigs {
     static SpotFleetConfig toConfig(SpotCloud cloud, String controllerId) {
         List<AgentTemplate> templates = new ArrayList<>();
         for (SpotAgentTemplate t : cloud.getTemplates()) {
-            try {
-                templates.add(template(cloud, t));
-            } catch (StageException e) {
-                throw StageException.invalidInput("Template " + t.getName() + " of cloud " + cloud.name + ": "
-                        + e.describe(), "");
-            }
+            templates.add(template(cloud, t)); // core's messages name the template
         }
         SpotFleetConfig.Builder b = SpotFleetConfig.builder(cloud.name, controllerId)
                 .templates(templates)
@@ -53,12 +48,7 @@ final class SpotTemplateConfigs {
                 .platform(AgentPlatform.parse(t.getPlatform()))
                 .labels(new LinkedHashSet<>(ListParameters.split(t.getLabelString())));
         if (t.getLaunchTemplate() != null) {
-            if (t.getLaunchTemplate().startsWith("lt-")) {
-                b.launchTemplateId(t.getLaunchTemplate());
-            } else {
-                b.launchTemplateName(t.getLaunchTemplate());
-            }
-            b.launchTemplateVersion(t.getLaunchTemplateVersion());
+            b.launchTemplate(t.getLaunchTemplate()).launchTemplateVersion(t.getLaunchTemplateVersion());
         } else {
             b.ami(t.getAmiId(), t.getInstanceProfile(), ListParameters.split(t.getSecurityGroupIds()),
                     t.getAmiId() == null ? null : userData(cloud, t));
@@ -104,7 +94,11 @@ final class SpotTemplateConfigs {
     }
 
     private static String inbound(SpotCloud cloud, SpotAgentTemplate t) {
-        return AgentUserData.forTemplate(AgentPlatform.parse(t.getPlatform()), Jenkins.get().getRootUrl(), cloud.name,
-                t.effectiveRemoteFs(), t.getJvmOptions(), t.getInitScript());
+        if (t.isWindows()) {
+            throw StageException.invalidInput("Template " + t.getName() + " is a Windows template, and this build "
+                    + "has no Windows boot script.", "Use a Linux template, or a build with Windows agent support.");
+        }
+        return AgentUserData.render(Jenkins.get().getRootUrl(), cloud.name, t.effectiveRemoteFs(), t.getJvmOptions(),
+                t.getInitScript());
     }
 }
