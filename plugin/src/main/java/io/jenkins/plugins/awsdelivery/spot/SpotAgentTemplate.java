@@ -11,6 +11,7 @@ import hudson.model.labels.LabelAtom;
 import hudson.slaves.NodeProperty;
 import hudson.slaves.NodePropertyDescriptor;
 import hudson.util.DescribableList;
+import io.jenkins.plugins.awsdelivery.core.spot.AgentPlatform;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,10 +99,7 @@ public final class SpotAgentTemplate extends AbstractDescribableImpl<SpotAgentTe
 
     /** The agents' root directory: the one given, or the platform's default. */
     String effectiveRemoteFs() {
-        if (remoteFs != null) {
-            return remoteFs;
-        }
-        return isWindows() ? "C:\\jenkins\\agent" : "/opt/jenkins-agent";
+        return remoteFs != null ? remoteFs : AgentPlatform.parse(platform).defaultRemoteFs();
     }
 
     /** Copies of the node properties for one new agent: agents never share a property object. */

@@ -158,6 +158,15 @@ public final class SpotCloud extends SpotCloudFlatFields {
         return SpotTemplateConfigs.bootstrapScript(this, t);
     }
 
+    /** What may not work as meant, such as a label carried by two templates (the second never gets its work). */
+    public List<String> getWarnings() {
+        try {
+            return toConfig(SpotCloudRuntime.controllerId()).warnings();
+        } catch (StageException e) {
+            return List.of(); // the runtime shows the configuration error itself
+        }
+    }
+
     /** True when agents connect over SSH (the SSH Build Agents plugin) instead of inbound. */
     public boolean usesSsh() {
         return "ssh".equals(connection);

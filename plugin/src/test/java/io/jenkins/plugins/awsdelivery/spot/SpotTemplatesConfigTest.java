@@ -60,6 +60,12 @@ class SpotTemplatesConfigTest {
         assertThat(c.getMaxAgents()).as("cloud-wide").isEqualTo(12);
         assertThat(c.templateFor(hudson.model.Label.get("clean"))).isSameAs(single);
         assertThat(c.templateFor(null)).as("the first template has labels: unlabelled work is not ours").isNull();
+        jenkins.model.JenkinsLocationConfiguration.get().setUrl(j.getURL().toString());
+        assertThat(c.getWarnings()).isEmpty();
+        single.setLabelString("clean linux");
+        assertThat(c.getWarnings()).as("the page warns: 'linux' work never reaches the second template")
+                .singleElement().asString().contains("Label 'linux'");
+        single.setLabelString("clean");
 
         String exported = exportedClouds();
         assertThat(exported).contains("templates:").contains("nodeProperties:").contains("DOCKER_HOST")
@@ -140,6 +146,7 @@ class SpotTemplatesConfigTest {
                 .doesNotContain("<amiId>").doesNotContain("<labelString>").doesNotContain("<numExecutors>");
         j.assertEqualDataBoundBeans(c, Jenkins.XSTREAM2.fromXML(saved));
 
+        jenkins.model.JenkinsLocationConfiguration.get().setUrl(j.getURL().toString());
         j.jenkins.clouds.add(c);
         assertThat(c.canProvision(new hudson.slaves.Cloud.CloudState(hudson.model.Label.get("spot"), 0))).isTrue();
         assertThat(c.toConfig("controller").templates()).singleElement()
