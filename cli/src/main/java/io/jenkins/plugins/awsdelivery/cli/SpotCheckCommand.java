@@ -36,7 +36,9 @@ import picocli.CommandLine.Option;
                 + "image, security groups, instance profile, and a dry-run CreateFleet of one instance from every "
                 + "pool; then list the instances the cloud already runs.",
             "The cloud comes from --casc (a JCasC file with an awsSpot cloud under jenkins: clouds:), from the "
-                + "options, or both: options override the file's fields.",
+                + "options, or both: options override the file's fields. Each of the cloud's agent templates is "
+                + "checked; the template options (--launch-template, --instance-types, --min-agents ...) describe "
+                + "a single-template cloud and cannot be combined with a file whose cloud has templates:.",
             "Exit code 1 when a problem was found (every problem is listed), 2 for an invalid configuration."})
 public final class SpotCheckCommand extends StageCommand {
 
@@ -112,7 +114,8 @@ public final class SpotCheckCommand extends StageCommand {
     @Option(names = "--min-agents", paramLabel = "N", description = "Agents kept running (default: 0).")
     Integer minAgents;
 
-    @Option(names = "--max-agents", paramLabel = "N", description = "Most agents (default: 10).")
+    @Option(names = "--max-agents", paramLabel = "N", description = "Most agents, over all templates (default: "
+            + "10).")
     Integer maxAgents;
 
     @Option(names = "--on-demand-base", paramLabel = "N", description = "The first N agents are on-demand "
@@ -135,7 +138,8 @@ public final class SpotCheckCommand extends StageCommand {
         SpotFleetConfig config = fields.toConfig(controllerId);
         AwsSettings settings = aws.settings(AwsSettings.Layer.EMPTY.withRegion(fields.text("region").orElse(null))
                 .withRole(fields.text("roleArn").orElse(null), fields.text("externalId").orElse(null)));
-        log.info("Cloud %s: %d pool(s) in %s.", config.cloudName(), config.pools().size(), settings.region());
+        log.info("Cloud %s: %d template(s), %d pool(s) in %s.", config.cloudName(), config.templates().size(),
+                config.templates().stream().mapToInt(t -> config.pools(t).size()).sum(), settings.region());
         try (AwsClientFactory factory = new AwsClientFactory(settings)) {
             SpotCheckResult result = new SpotCheck(factory, Clock.systemUTC()).run(config);
             result.checked().forEach(c -> log.info("Found %s.", c));
@@ -214,11 +218,35 @@ public final class SpotCheckCommand extends StageCommand {
             chosen = spotClouds.get(i);
         }
         Map<String, Object> fields = new LinkedHashMap<>();
-        chosen.fields().forEachRemaining(e -> fields.put(e.getKey(), e.getValue().isValueNode()
-                ? (e.getValue().isNumber() ? e.getValue().numberValue() : e.getValue().isBoolean()
-                ? e.getValue().booleanValue() : resolve(e.getValue().asText(), e.getKey(), file))
-                : YAML.convertValue(e.getValue(), Object.class)));
+        chosen.fields().forEachRemaining(e -> fields.put(e.getKey(), value(e.getValue(), e.getKey(), file)));
         return fields;
+    }
+
+    /**
+     * A field's value as JCasC reads it: numbers and booleans as such, text with its variables resolved, lists
+     * and maps (the cloud's {@code templates:}) value by value.
+     */
+    private static Object value(JsonNode node, String field, Path file) {
+        if (node.isNull()) {
+            return null;
+        }
+        if (node.isNumber()) {
+            return node.numberValue();
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        if (node.isValueNode()) {
+            return resolve(node.asText(), field, file);
+        }
+        if (node.isArray()) {
+            List<Object> list = new ArrayList<>();
+            node.forEach(n -> list.add(value(n, field, file)));
+            return list;
+        }
+        Map<String, Object> map = new LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> map.put(e.getKey(), value(e.getValue(), e.getKey(), file)));
+        return map;
     }
 
     private static final Pattern VARIABLE = Pattern.compile("\\^?\\$\\{([A-Za-z_][A-Za-z0-9_.]*)(?::-([^}]*))?}");

@@ -209,4 +209,65 @@ class SpotCheckCommandTest {
                 "subnetIds", file)).hasMessage("Field 'subnetIds' of the JCasC file jenkins.yaml uses "
                 + "${NO_SUCH_VARIABLE_X}, which is not set in the environment.");
     }
+
+    private static final String TEMPLATES_CASC = """
+            jenkins:
+              clouds:
+                - awsSpot:
+                    name: ci
+                    region: eu-west-1
+                    subnetIds: ${SPOT_TEST_NO_SUCH_VARIABLE:-subnet-0aaaaaaaaaaaaaaa1} subnet-0bbbbbbbbbbbbbbb2
+                    maxAgents: 12
+                    templates:
+                      - name: linux
+                        labelString: linux
+                        launchTemplate: lt-0123456789abcdef0
+                        instanceTypes: m5.large c5.large
+                        numExecutors: 2
+                        nodeProperties:
+                          - envVars:
+                              env:
+                                - key: TOOLS
+                                  value: /opt/tools
+                      - name: gpu
+                        labelString: gpu
+                        launchTemplate: ${SPOT_TEST_NO_SUCH_VARIABLE:-gpu-agents}
+                        instanceTypes: g5.xlarge
+                        maxTotalUses: 1
+            """;
+
+    @Test
+    void eachTemplateOfAJcascCloudIsCheckedAndNamedInItsProblems(@TempDir Path dir) throws Exception {
+        Path casc = Files.writeString(dir.resolve("jenkins.yaml"), TEMPLATES_CASC);
+        String[] args = {"spot-check", "--endpoint-url", ec2.server().endpoint().toString(), "--casc",
+            casc.toString(), "--controller-id", "jenkins-1"};
+
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+
+        assertThat(code).isEqualTo(Main.STAGE_SAID_NO);
+        assertThat(err.toString()).contains("Cloud ci: 2 template(s), 6 pool(s) in eu-west-1.")
+                .contains("Problem (templates[gpu].instanceTypes): Template gpu: Instance type g5.xlarge does not "
+                        + "exist")
+                .contains("Problem (templates[gpu].launchTemplate): Template gpu: Launch template gpu-agents does "
+                        + "not exist")
+                .contains("Template linux: EC2 accepts the request")
+                .contains("2 problem(s) found.");
+        assertThat(ec2.server().requests("CreateFleet")).singleElement()
+                .satisfies(r -> assertThat(r.form()).containsEntry("DryRun", "true")
+                        .containsEntry("LaunchTemplateConfigs.1.LaunchTemplateSpecification.LaunchTemplateId",
+                                "lt-0123456789abcdef0"));
+    }
+
+    @Test
+    void templateOptionsAgainstACloudWithTemplatesAreRefused(@TempDir Path dir) throws Exception {
+        Path casc = Files.writeString(dir.resolve("jenkins.yaml"), TEMPLATES_CASC);
+
+        int code = Main.run(new String[] {"spot-check", "--endpoint-url", ec2.server().endpoint().toString(),
+            "--casc", casc.toString(), "--instance-types", "m5.large"}, new PrintWriter(out, true),
+                new PrintWriter(err, true));
+
+        assertThat(code).isEqualTo(Main.USAGE);
+        assertThat(err.toString()).contains("both templates: and the single-template field(s) [instanceTypes]");
+        assertThat(ec2.server().requests()).isEmpty();
+    }
 }

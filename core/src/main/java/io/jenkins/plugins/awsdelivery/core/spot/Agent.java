@@ -72,7 +72,7 @@ public final class Agent implements Serializable {
 
     /** The name of the template the agent was launched for (its instance's {@code TAG_TEMPLATE} tag). */
     public String templateName() {
-        return template;
+        return template == null ? AgentTemplate.DEFAULT_NAME : template; // an agent saved before templates existed
     }
 
     /** Builds the agent takes before it drains and is terminated; 0 for no limit. */
@@ -230,6 +230,6 @@ public final class Agent implements Serializable {
     @Override
     public String toString() {
         return instanceId + " (" + pool + ", " + market.apiValue() + ", " + state.name().toLowerCase()
-                + (AgentTemplate.DEFAULT_NAME.equals(template) ? "" : ", template " + template) + ")";
+                + (AgentTemplate.DEFAULT_NAME.equals(templateName()) ? "" : ", template " + template) + ")";
     }
 }

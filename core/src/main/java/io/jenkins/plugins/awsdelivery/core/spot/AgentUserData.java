@@ -66,6 +66,25 @@ public final class AgentUserData {
                 + " -workDir \"$AGENT_DIR\"\n";
     }
 
+    /**
+     * The boot script for a template's platform: {@link #render} for Linux; a blank {@code remoteFs} is the
+     * platform's default directory ({@link AgentPlatform#defaultRemoteFs()}).
+     *
+     * <p>Windows: the PowerShell bootstrap ({@code WindowsAgentUserData.render}, same parameters) is wired here
+     * when it is merged into this branch; until then a Windows template is refused with a clear message rather than
+     * given a Linux script.
+     */
+    public static String forTemplate(AgentPlatform platform, String controllerUrl, String cloudName, String remoteFs,
+                                     String jvmOptions, String extraScript) {
+        AgentPlatform p = platform == null ? AgentPlatform.LINUX : platform;
+        String dir = remoteFs == null || remoteFs.isBlank() ? p.defaultRemoteFs() : remoteFs.trim();
+        return switch (p) {
+            case LINUX -> render(controllerUrl, cloudName, dir, jvmOptions, extraScript);
+            case WINDOWS -> throw StageException.invalidInput("This build has no Windows agent bootstrap.",
+                    "Use a Linux template, or a build with Windows agents.");
+        };
+    }
+
     private static String quote(String s) {
         return "'" + s.replace("'", "'\"'\"'") + "'";
     }

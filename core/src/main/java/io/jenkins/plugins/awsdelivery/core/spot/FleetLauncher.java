@@ -90,9 +90,10 @@ final class FleetLauncher {
                     case POOL_UNAVAILABLE -> {
                         if (onDemandFallback) {
                             e.pool().ifPresent(p -> cooldowns.coolDown(p, Market.ON_DEMAND, now,
-                                    config.poolCooldown()));
+                                    config.poolCooldown(), template.name()));
                         } else if (e.pool().isPresent() && cooled.add(e.pool().get())) {
-                            cooldowns.coolDown(e.pool().get(), e.market(), now, config.poolCooldown());
+                            cooldowns.coolDown(e.pool().get(), e.market(), now, config.poolCooldown(),
+                                    template.name());
                             newlyCooled++;
                         }
                     }
@@ -121,7 +122,7 @@ final class FleetLauncher {
         a.onDemandLeft = onDemandUnits;
         for (int round = 0; round < ROUNDS && (a.spotLeft > 0 || a.onDemandLeft > 0) && a.limit == null; round++) {
             Market main = a.spotLeft > 0 ? Market.SPOT : Market.ON_DEMAND;
-            List<Pool> pools = cooldowns.usable(all, main, now);
+            List<Pool> pools = cooldowns.usable(all, main, now, template.name());
             if (pools.isEmpty()) {
                 a.problems.add("Every " + (main == Market.SPOT ? "Spot" : "on-demand") + " pool is cooling down "
                         + "after a capacity error.");
@@ -134,7 +135,7 @@ final class FleetLauncher {
             }
         }
         if (a.spotLeft > 0 && a.limit == null && config.onDemandFallback()) {
-            List<Pool> pools = cooldowns.usable(all, Market.ON_DEMAND, now);
+            List<Pool> pools = cooldowns.usable(all, Market.ON_DEMAND, now, template.name());
             FleetAnswer answer = pools.isEmpty() ? null
                     : a.ask(new FleetRequest(config, template, launchTemplateId, pools, 0, a.spotLeft,
                     tokens.get()));

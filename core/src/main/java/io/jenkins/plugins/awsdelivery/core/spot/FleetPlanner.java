@@ -189,7 +189,8 @@ public final class FleetPlanner {
     private static String reason(Need n, SpotFleetConfig config, Duration leadTime) {
         int missing = n.queued - n.free - n.finishing;
         boolean templateCap = n.want < n.wanted;
-        String max = templateCap || config.templates().size() == 1 ? "the maximum of " + n.template.maxAgents()
+        String max = templateCap ? "the maximum of " + n.template.maxAgents()
+                : config.templates().size() == 1 ? "the maximum of " + config.maxAgents()
                 : "the cloud-wide maximum of " + config.maxAgents();
         if (n.launch > 0) {
             return n.queued + " queued executor(s), " + n.free + " free or launching"

@@ -68,9 +68,11 @@ public final class SpotEngine {
     private final Map<String, String> launchTemplateIds = new HashMap<>();
     private Instant nextReconcile;
     private Duration reconcileInterval = RECONCILE_MIN;
+    /** Until when every launch pauses (an account limit), and why. */
     private Instant launchesPausedUntil = Instant.MIN;
     private String pauseReason = "";
-    private Duration failurePause = FAILURE_PAUSE;
+    /** Templates whose launch failed outright: each waits on its own, so one broken template holds no other. */
+    private final Map<String, TemplatePause> templatePauses = new HashMap<>();
     private Instant terminationsPausedUntil = Instant.MIN;
     private int throttleLevel;
     private Instant throttledUntil = Instant.MIN;
@@ -78,6 +80,13 @@ public final class SpotEngine {
     private boolean reconciled;
     /** Which agents take work, published after every change: read without the engine's lock. */
     private volatile Map<String, Boolean> acceptance = Map.of();
+
+    /** A template's launches paused after a failure: until when, why, and how long the next pause is. */
+    private static final class TemplatePause {
+        Instant until = Instant.MIN;
+        String reason = "";
+        Duration next = FAILURE_PAUSE;
+    }
 
     public SpotEngine(SpotFleetConfig config, FleetApi api, Clock clock, Random random, OnDemandPrices prices) {
         this.config = config;
@@ -170,9 +179,20 @@ public final class SpotEngine {
         return reconciled;
     }
 
-    /** Why launching is paused (an account limit), or empty. */
+    /** Why launching is paused (an account limit, or a launch that failed outright), or empty. */
     public synchronized Optional<String> pausedBecause() {
-        return clock.instant().isBefore(launchesPausedUntil) ? Optional.of(pauseReason) : Optional.empty();
+        Instant now = clock.instant();
+        if (now.isBefore(launchesPausedUntil)) {
+            return Optional.of(pauseReason);
+        }
+        List<String> reasons = new ArrayList<>();
+        for (AgentTemplate t : config.templates()) {
+            TemplatePause p = templatePauses.get(t.name());
+            if (p != null && now.isBefore(p.until)) {
+                reasons.add(p.reason);
+            }
+        }
+        return reasons.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", reasons));
     }
 
     public synchronized SpotMetrics metrics() {
@@ -210,7 +230,7 @@ public final class SpotEngine {
             } else if (now.isBefore(launchesPausedUntil)) {
                 planText += "; launching paused until " + launchesPausedUntil + ": " + pauseReason;
             } else {
-                launch(plan, now, launched, messages);
+                planText += launch(plan, now, launched, messages);
             }
         }
         for (Agent a : plan.retire()) {
@@ -416,20 +436,30 @@ public final class SpotEngine {
                 adopted, t.name(), t.maxTotalUses());
     }
 
-    /** One CreateFleet (and its retries) per template the plan launches for, until one hits an account limit. */
-    private void launch(FleetPlanner.Plan plan, Instant now, List<Agent> launched, List<String> messages) {
+    /**
+     * One CreateFleet (and its retries) per template the plan launches for, until one hits an account limit or
+     * throttling; a template paused after a failure of its own waits. Returns what to add to the plan's text.
+     */
+    private String launch(FleetPlanner.Plan plan, Instant now, List<Agent> launched, List<String> messages) {
+        StringBuilder text = new StringBuilder();
         for (FleetPlanner.Launch l : plan.launches()) {
             Optional<AgentTemplate> template = config.template(l.template());
             if (template.isEmpty()) {
                 continue;
             }
+            TemplatePause pause = templatePauses.get(l.template());
+            if (pause != null && now.isBefore(pause.until)) {
+                text.append("; launching paused until ").append(pause.until).append(": ").append(pause.reason);
+                continue;
+            }
             if (!launch(template.get(), l.units(), l.onDemandUnits(), now, launched, messages)) {
-                return;
+                break;
             }
         }
+        return text.toString();
     }
 
-    /** Launches for one template; false when launching must stop for this step (a limit, a pause, throttling). */
+    /** Launches for one template; false when every launch must stop for this step (a limit, throttling). */
     private boolean launch(AgentTemplate t, int units, int onDemandUnits, Instant now, List<Agent> launched,
                            List<String> messages) {
         String prefix = config.templates().size() > 1 ? "Template " + t.name() + ": " : "";
@@ -439,9 +469,12 @@ public final class SpotEngine {
                     ? callApi("Ec2.EnsureLaunchTemplate", () -> api.ensureLaunchTemplate(config, t), messages)
                     : t.launchTemplateId().orElseGet(() -> t.launchTemplateName().orElse(null));
             if (templateId == null) {
-                pauseAfterFailure(now, prefix + (messages.isEmpty() ? "the launch template could not be made"
+                if (throttled(now)) {
+                    return false;
+                }
+                pauseAfterFailure(t, now, prefix + (messages.isEmpty() ? "the launch template could not be made"
                         : messages.get(messages.size() - 1)), messages);
-                return false;
+                return true;
             }
             launchTemplateIds.put(t.name(), templateId);
         }
@@ -454,13 +487,14 @@ public final class SpotEngine {
         try {
             outcome = launcher.launch(t, launchTemplate, units, onDemandUnits, now, tokens);
             throttleLevel = Math.max(0, throttleLevel - 1);
-            failurePause = FAILURE_PAUSE;
+            templatePauses.remove(t.name());
         } catch (StageException e) {
             handleFailure(e, now, messages);
-            if (e.getCause() == null || !AwsErrors.isThrottling(e.getCause())) {
-                pauseAfterFailure(now, prefix + e.describe(), messages);
+            if (e.getCause() != null && AwsErrors.isThrottling(e.getCause())) {
+                return false;
             }
-            return false;
+            pauseAfterFailure(t, now, prefix + e.describe(), messages);
+            return true;
         }
         for (FleetApi.LaunchedInstance i : outcome.launched()) {
             Agent a = newAgent(i.instanceId(), i.pool(), i.market(), now, false, t);
@@ -505,11 +539,17 @@ public final class SpotEngine {
     }
 
     /** A launch that failed outright would fail the same way at every step: wait, longer each time. */
-    private void pauseAfterFailure(Instant now, String reason, List<String> messages) {
-        launchesPausedUntil = now.plus(failurePause);
-        pauseReason = reason;
-        messages.add("Launching pauses for " + failurePause.toSeconds() + " s after: " + reason);
-        failurePause = min(failurePause.multipliedBy(2), LIMIT_PAUSE);
+    private void pauseAfterFailure(AgentTemplate t, Instant now, String reason, List<String> messages) {
+        TemplatePause p = templatePauses.computeIfAbsent(t.name(), n -> new TemplatePause());
+        p.until = now.plus(p.next);
+        p.reason = reason;
+        messages.add("Launching" + (config.templates().size() > 1 ? " of template " + t.name() : "") + " pauses for "
+                + p.next.toSeconds() + " s after: " + reason);
+        p.next = min(p.next.multipliedBy(2), LIMIT_PAUSE);
+    }
+
+    private boolean throttled(Instant now) {
+        return now.isBefore(throttledUntil);
     }
 
     private void refreshSpotPrices(Instant now) {

@@ -150,4 +150,30 @@ class AgentTemplateTest {
         assertThat(new AgentReport("i-1", true, 1, List.of(), 3).buildsAccepted()).isEqualTo(3);
         assertThat(Set.of(new AgentReport("i-1", true, 1, List.of(), -2).buildsAccepted())).containsExactly(0);
     }
+
+    @Test
+    void theBootScriptFollowsTheTemplatesPlatform() {
+        String linux = AgentUserData.forTemplate(AgentPlatform.LINUX, "https://ci.example.com", "ci", " ", null,
+                null);
+
+        assertThat(linux).startsWith("#!/bin/bash").contains("AGENT_DIR='/opt/jenkins-agent'");
+        assertThat(AgentUserData.forTemplate(null, "https://ci.example.com", "ci", "/srv/agent", null, null))
+                .contains("AGENT_DIR='/srv/agent'");
+        assertThatThrownBy(() -> AgentUserData.forTemplate(AgentPlatform.WINDOWS, "https://ci.example.com", "ci",
+                null, null, null)).isInstanceOf(StageException.class).hasMessageContaining("Windows");
+    }
+
+    @Test
+    void anAttributeSelectedPoolCoolsDownForItsTemplateOnlyAndATypedPoolForAll() {
+        PoolCooldowns cooldowns = new PoolCooldowns();
+        java.time.Instant now = java.time.Instant.parse("2026-12-01T10:00:00Z");
+        Pool any = new Pool(Pool.ANY_TYPE, "subnet-0aaaaaaaaaaaaaaa1");
+        Pool m5 = new Pool("m5.large", "subnet-0aaaaaaaaaaaaaaa1");
+        cooldowns.coolDown(any, Market.SPOT, now, Duration.ofMinutes(5), "small");
+        cooldowns.coolDown(m5, Market.SPOT, now, Duration.ofMinutes(5), "small");
+
+        assertThat(cooldowns.usable(List.of(any, m5), Market.SPOT, now, "small")).isEmpty();
+        assertThat(cooldowns.usable(List.of(any, m5), Market.SPOT, now, "gpu")).containsExactly(any);
+        assertThat(cooldowns.usable(List.of(any, m5), Market.ON_DEMAND, now, "small")).hasSize(2);
+    }
 }

@@ -114,6 +114,31 @@ class SpotEngineMotoTest {
     }
 
     @Test
+    void eachAmiTemplateGetsALaunchTemplateOfItsOwnAndTheDefaultOneKeepsTheClassicName() {
+        try (AwsClientFactory aws = new AwsClientFactory(moto.settings("eu-west-1"))) {
+            Ec2Client ec2 = aws.client(Ec2Client::builder);
+            Ec2FleetApi api = new Ec2FleetApi(aws, clock);
+            AgentTemplate classic = AgentTemplate.builder("default").amiId("ami-0123456789abcdef0")
+                    .instanceTypes("m5.large").build();
+            AgentTemplate windows = AgentTemplate.builder("windows").platform(AgentPlatform.WINDOWS)
+                    .amiId("ami-0fedcba9876543210").instanceTypes("m5.large").build();
+            SpotFleetConfig config = SpotFleetConfig.builder("tpl-spot", "jenkins-moto").subnetIds(subnets(ec2))
+                    .templates(List.of(classic, windows)).build();
+
+            String classicId = api.ensureLaunchTemplate(config, classic);
+            String windowsId = api.ensureLaunchTemplate(config, windows);
+
+            assertThat(windowsId).isNotEqualTo(classicId);
+            assertThat(ec2.describeLaunchTemplates(r -> r.launchTemplateIds(classicId, windowsId)).launchTemplates())
+                    .extracting(t -> t.launchTemplateName())
+                    .containsExactlyInAnyOrder("aws-delivery-stages-tpl-spot", "aws-delivery-stages-tpl-spot-windows");
+            assertThat(ec2.describeLaunchTemplateVersions(r -> r.launchTemplateId(windowsId).versions("$Latest"))
+                    .launchTemplateVersions().get(0).launchTemplateData().imageId()).isEqualTo("ami-0fedcba9876543210");
+            assertThat(api.ensureLaunchTemplate(config)).as("the first template's").isEqualTo(classicId);
+        }
+    }
+
+    @Test
     void readsSpotPricesForTheConfiguredTypes() {
         try (AwsClientFactory aws = new AwsClientFactory(moto.settings("eu-west-1"))) {
             List<FleetApi.SpotPrice> prices = new Ec2FleetApi(aws, clock).spotPrices(List.of("m5.large"));

@@ -661,4 +661,32 @@ class SpotEngineTest {
         assertThat(connected.retiring()).as("a template the cloud no longer has: it goes once idle")
                 .extracting(Agent::instanceId).containsExactly(gpuOne);
     }
+
+    @Test
+    void aTemplateWhoseLaunchFailsOutrightHoldsNoOtherTemplate() {
+        ec2.server().failNext("CreateFleet", 1, FakeError.accessDenied("ec2:CreateFleet"));
+        AgentTemplate linux = AgentTemplate.builder("linux").launchTemplateId("lt-0123456789abcdef0")
+                .instanceTypes("m5.large").labels(List.of("linux")).build();
+        AgentTemplate big = AgentTemplate.builder("big").launchTemplateId("lt-0123456789abcdef0")
+                .instanceTypes("m5.2xlarge").labels(List.of("big")).build();
+        SpotEngine engine = engine(SpotFleetConfig.builder("linux-spot", "jenkins-test").subnetIds(SUBNETS)
+                .templates(List.of(linux, big)).build());
+
+        EngineStep first = engine.step(new Demand(Map.of("linux", 1, "big", 1)), List.of());
+
+        assertThat(first.messages()).anySatisfy(m -> assertThat(m).startsWith("Launching of template linux "
+                + "pauses for 60 s after: Template linux: AWS denied ec2:CreateFleet"));
+        assertThat(first.launched()).extracting(Agent::templateName).containsExactly("big");
+        assertThat(engine.pausedBecause()).hasValueSatisfying(r -> assertThat(r).startsWith("Template linux: "));
+
+        clock.advance(Duration.ofSeconds(30));
+        EngineStep paused = engine.step(new Demand(Map.of("linux", 1, "big", 2)), List.of());
+        assertThat(paused.plan()).contains("launching paused until");
+        assertThat(paused.launched()).extracting(Agent::templateName).containsExactly("big");
+
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(engine.step(new Demand(Map.of("linux", 1)), List.of()).launched())
+                .extracting(Agent::templateName).containsExactly("linux");
+        assertThat(engine.pausedBecause()).isEmpty();
+    }
 }
