@@ -88,13 +88,9 @@ public final class SpotAgent extends AbstractCloudSlave {
         return subnetId;
     }
 
-    /** The template the agent was launched for ("default" or the cloud's first for agents from before templates). */
+    /** The template the agent was launched for; "default" for an agent saved before templates (as core's Agent). */
     public String getTemplateName() {
-        if (templateName != null) {
-            return templateName;
-        }
-        SpotCloud cloud = getCloud();
-        return cloud == null ? SpotAgentTemplate.DEFAULT_NAME : cloud.getTemplates().get(0).getName();
+        return templateName != null ? templateName : SpotAgentTemplate.DEFAULT_NAME;
     }
 
     /** The agent's template in the current configuration, or null when it was removed. */

@@ -12,6 +12,7 @@ import hudson.slaves.NodeProperty;
 import hudson.slaves.NodePropertyDescriptor;
 import hudson.util.DescribableList;
 import io.jenkins.plugins.awsdelivery.core.spot.AgentPlatform;
+import io.jenkins.plugins.awsdelivery.core.spot.AgentTemplate;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,7 @@ import org.kohsuke.stapler.DataBoundSetter;
 public final class SpotAgentTemplate extends AbstractDescribableImpl<SpotAgentTemplate> {
 
     /** The name of the only template of a configuration saved before templates existed. */
-    public static final String DEFAULT_NAME = "default";
+    public static final String DEFAULT_NAME = AgentTemplate.DEFAULT_NAME;
 
     private final String name;
     private String labelString = "";

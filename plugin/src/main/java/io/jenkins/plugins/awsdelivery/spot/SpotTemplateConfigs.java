@@ -94,11 +94,7 @@ final class SpotTemplateConfigs {
     }
 
     private static String inbound(SpotCloud cloud, SpotAgentTemplate t) {
-        if (t.isWindows()) {
-            throw StageException.invalidInput("Template " + t.getName() + " is a Windows template, and this build "
-                    + "has no Windows boot script.", "Use a Linux template, or a build with Windows agent support.");
-        }
-        return AgentUserData.render(Jenkins.get().getRootUrl(), cloud.name, t.effectiveRemoteFs(), t.getJvmOptions(),
-                t.getInitScript());
+        return AgentUserData.forTemplate(AgentPlatform.parse(t.getPlatform()), Jenkins.get().getRootUrl(), cloud.name,
+                t.effectiveRemoteFs(), t.getJvmOptions(), t.getInitScript());
     }
 }
