@@ -152,4 +152,29 @@ class SpotTemplatesConfigTest {
         assertThat(c.toConfig("controller").templates()).singleElement()
                 .satisfies(t -> assertThat(t.name()).isEqualTo("default"));
     }
+
+    @Test
+    void templateFormChecksUseCoresRulesAndNeedAdminister(JenkinsRule j) throws Exception {
+        j.jenkins.setSecurityRealm(j.createDummySecurityRealm());
+        j.jenkins.setAuthorizationStrategy(new org.jvnet.hudson.test.MockAuthorizationStrategy()
+                .grant(Jenkins.ADMINISTER).everywhere().to("admin").grant(Jenkins.READ).everywhere().to("reader"));
+        SpotAgentTemplate.DescriptorImpl d = j.jenkins.getDescriptorByType(SpotAgentTemplate.DescriptorImpl.class);
+        try (var ignored = hudson.security.ACL.as2(hudson.model.User.getById("admin", true).impersonate2())) {
+            assertThat(d.doCheckName("linux-large").kind).isEqualTo(hudson.util.FormValidation.Kind.OK);
+            assertThat(d.doCheckName("Linux_Large").renderHtml()).contains("lower-case letters");
+            assertThat(d.doCheckMaxTotalUses(1).renderHtml()).contains("Single-use");
+            assertThat(d.doCheckMaxTotalUses(-1).kind).isEqualTo(hudson.util.FormValidation.Kind.ERROR);
+            assertThat(d.doCheckAmiId("ami-0123456789abcdef0", "lt-0123456789abcdef0").renderHtml())
+                    .contains("not both");
+            assertThat(d.doCheckLabelString("linux && big").kind).isEqualTo(hudson.util.FormValidation.Kind.ERROR);
+            assertThat(d.doCheckRemoteFs("/opt/agent", "windows").kind)
+                    .isEqualTo(hudson.util.FormValidation.Kind.WARNING);
+            assertThat(d.getNodePropertyDescriptors()).extracting(x -> (Object) x.clazz)
+                    .contains(EnvironmentVariablesNodeProperty.class);
+        }
+        try (var ignored = hudson.security.ACL.as2(hudson.model.User.getById("reader", true).impersonate2())) {
+            assertThatThrownBy(() -> d.doCheckName("linux"))
+                    .isInstanceOf(org.springframework.security.access.AccessDeniedException.class);
+        }
+    }
 }
