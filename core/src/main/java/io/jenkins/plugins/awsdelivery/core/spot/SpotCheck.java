@@ -401,9 +401,9 @@ public final class SpotCheck {
             }
             if (AwsErrors.isAccessDenied(ase)) {
                 String denied = AwsErrors.deniedAction(ase, action);
-                problems.add(new Problem(qualified(field), ProblemKind.ACCESS_DENIED, inScope("AWS denied " + denied + " ("
-                        + AwsErrors.errorCode(ase) + "), so " + what + " could not be checked. Allow " + denied
-                        + " in the IAM policy of " + aws.settings().describe() + "."), denied));
+                problems.add(new Problem(qualified(field), ProblemKind.ACCESS_DENIED, inScope("AWS denied "
+                        + denied + " (" + AwsErrors.errorCode(ase) + "), so " + what + " could not be checked. Allow "
+                        + denied + " in the IAM policy of " + aws.settings().describe() + "."), denied));
             } else if (AwsErrors.isThrottling(ase)) {
                 problem(field, ProblemKind.THROTTLED, "AWS throttled " + action + " beyond the retries, so " + what
                         + " could not be checked. Run the check again in a minute.");

@@ -28,9 +28,9 @@ import java.util.function.Supplier;
  * the cloud-wide maximum. An agent that has taken its template's maximum total uses drains and is terminated as
  * soon as it is idle.
  *
- * <p>API economy: launches are one CreateFleet for every pool of a template; reconciliation (DescribeInstances by tag) runs every
- * 5 minutes, backing off to 30 minutes while nothing changes; terminations are batched; Spot prices are fetched
- * at most hourly. When EC2 throttles (after the SDK's own retries), every call waits, longer each time.
+ * <p>API economy: launches are one CreateFleet for every pool of a template; reconciliation (DescribeInstances by
+ * tag) runs every 5 minutes, backing off to 30 minutes while nothing changes; terminations are batched; Spot prices
+ * are fetched at most hourly. When EC2 throttles (after the SDK's own retries), every call waits, longer each time.
  */
 public final class SpotEngine {
 
@@ -346,6 +346,7 @@ public final class SpotEngine {
             api.terminateInstances(ids);
             return true;
         }, messages) != null) {
+            counters.usedUp += done.stream().filter(a -> a.usedUp() && a.notice().isEmpty()).count();
             done.forEach(a -> a.state(AgentState.TERMINATED));
             terminated.addAll(done);
         } else {

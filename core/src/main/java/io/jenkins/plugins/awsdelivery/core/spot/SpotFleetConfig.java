@@ -147,6 +147,18 @@ public final class SpotFleetConfig implements Serializable {
                 }
             }
         }
+        for (AgentTemplate t : templates) {
+            String which = templates.size() == 1 && AgentTemplate.DEFAULT_NAME.equals(t.name()) ? "The cloud"
+                    : "Template '" + t.name() + "'";
+            if (t.maxTotalUses() > 0 && t.maxTotalUses() < t.executorsPerAgent()) {
+                warnings.add(which + " has " + t.executorsPerAgent() + " executors per agent but each agent takes "
+                        + "only " + t.maxTotalUses() + " build(s) in all: the other executors are never used.");
+            }
+            if (t.maxTotalUses() > 0 && t.instanceTypes().stream().anyMatch(w -> w.weight() > 1)) {
+                warnings.add(which + " weighs instance types and limits builds per agent: a heavier instance "
+                        + "counts as several agents but takes no more than " + t.maxTotalUses() + " build(s).");
+            }
+        }
         int minima = templates.stream().mapToInt(AgentTemplate::minAgents).sum();
         if (minima > maxAgents) {
             warnings.add("The templates' minimum agents add up to " + minima + ", above the cloud-wide maximum of "

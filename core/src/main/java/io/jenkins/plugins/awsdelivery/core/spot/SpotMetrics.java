@@ -9,23 +9,29 @@ import java.util.TreeMap;
 
 /**
  * What a Spot cloud has done, for its status page: agents by state and market, launches, interruptions, launch
- * latency, estimated savings and API calls by operation.
+ * latency, estimated savings and API calls by operation; agents by template, and agents terminated after taking
+ * their template's maximum total uses.
  */
 public record SpotMetrics(Map<AgentState, Integer> spotAgents, Map<AgentState, Integer> onDemandAgents,
                           long spotLaunches, long onDemandLaunches, long fallbackLaunches, long interruptions,
                           long rebalanceRecommendations, long lostAgents, long orphansTerminated,
                           long launchP50Seconds, long launchP95Seconds, double estimatedSavingsUsd,
-                          Map<String, Long> apiCalls, Map<String, Long> launchErrors) {
+                          Map<String, Long> apiCalls, Map<String, Long> launchErrors,
+                          Map<String, Integer> agentsByTemplate, long usedUpTerminated) {
 
     static SpotMetrics of(Collection<Agent> agents, Counters c) {
         Map<AgentState, Integer> spot = new EnumMap<>(AgentState.class);
         Map<AgentState, Integer> onDemand = new EnumMap<>(AgentState.class);
+        Map<String, Integer> byTemplate = new TreeMap<>();
         for (Agent a : agents) {
             (a.market() == Market.SPOT ? spot : onDemand).merge(a.state(), 1, Integer::sum);
+            if (a.state() != AgentState.TERMINATED) {
+                byTemplate.merge(a.templateName(), 1, Integer::sum);
+            }
         }
         return new SpotMetrics(spot, onDemand, c.spotLaunches, c.onDemandLaunches, c.fallbackLaunches,
                 c.interruptions, c.rebalances, c.lost, c.orphans, c.latencyPercentile(50), c.latencyPercentile(95),
-                c.savingsUsd, new TreeMap<>(c.apiCalls), new TreeMap<>(c.launchErrors));
+                c.savingsUsd, new TreeMap<>(c.apiCalls), new TreeMap<>(c.launchErrors), byTemplate, c.usedUp);
     }
 
     /** Total EC2 (and SQS) calls the engine made. */
@@ -43,6 +49,7 @@ public record SpotMetrics(Map<AgentState, Integer> spotAgents, Map<AgentState, I
         long rebalances;
         long lost;
         long orphans;
+        long usedUp;
         double savingsUsd;
         final List<Long> latencies = new ArrayList<>();
         final Map<String, Long> apiCalls = new TreeMap<>();

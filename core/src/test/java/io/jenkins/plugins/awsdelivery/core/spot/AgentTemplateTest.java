@@ -92,7 +92,7 @@ class AgentTemplateTest {
         assertThat(c.launchTemplateId()).contains("lt-0123456789abcdef0");
         assertThat(c.instanceTags()).containsEntry(SpotFleetConfig.TAG_TEMPLATE, "default");
         assertThat(c.ownLaunchTemplateName()).isEqualTo("aws-delivery-stages-linux-spot");
-        assertThat(c.warnings()).isEmpty();
+        assertThat(c.warnings()).singleElement().asString().contains("the other executors are never used");
     }
 
     @Test
@@ -139,6 +139,11 @@ class AgentTemplateTest {
                 .maxAgents(4).build();
         assertThat(minima.warnings()).singleElement().asString()
                 .contains("minimum agents add up to 6, above the cloud-wide maximum of 4");
+        assertThat(SpotEngineTest.config().maxTotalUses(1).instanceTypes("m5.large", "m5.2xlarge:4").build()
+                .warnings()).containsExactly("The cloud has 2 executors per agent but each agent takes only 1 "
+                        + "build(s) in all: the other executors are never used.", "The cloud weighs instance types "
+                        + "and limits builds per agent: a heavier instance counts as several agents but takes no more "
+                        + "than 1 build(s).");
         assertThatThrownBy(() -> cloud(template("a").build()).maxAgents(0).build())
                 .hasMessageContaining("cloud-wide maximum of 0 agents is below 1");
     }

@@ -587,6 +587,8 @@ class SpotEngineTest {
         assertThat(done.messages()).anySatisfy(m -> assertThat(m).contains(used).contains("took its 1 build(s)"));
         assertThat(ec2.instance(used).stateName()).isEqualTo("terminated");
         assertThat(ec2.instance(fresh).stateName()).isNotEqualTo("terminated");
+        assertThat(engine.metrics().usedUpTerminated()).isEqualTo(1);
+        assertThat(engine.metrics().agentsByTemplate()).containsExactly(java.util.Map.entry("default", 3));
     }
 
     @Test
