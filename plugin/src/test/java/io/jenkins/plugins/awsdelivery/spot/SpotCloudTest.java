@@ -213,6 +213,30 @@ class SpotCloudTest {
     }
 
     @Test
+    void buildsTakenAreKeptWithTheAgentAcrossARestart() throws Throwable {
+        String[] id = new String[1];
+        sessions.then(j -> {
+            SpotCloud c = cloud(j, 0);
+            c.getTemplates().get(0).setMaxTotalUses(2);
+            j.jenkins.save();
+            FreeStyleProject p = j.createFreeStyleProject("twice");
+            p.setAssignedLabel(Label.get("spot"));
+            FreeStyleBuild b = j.assertBuildStatusSuccess(runOnNewAgent(j, c, p.scheduleBuild2(0), null));
+            SpotAgent agent = (SpotAgent) b.getBuiltOn();
+            assertThat(agent.getBuildsAccepted()).isEqualTo(1);
+            assertThat(agent.toComputer().isAcceptingTasks()).as("one build left").isTrue();
+            id[0] = agent.getInstanceId();
+        });
+        ec2.boot();
+        sessions.then(j -> {
+            SpotAgent agent = (SpotAgent) j.jenkins.getNode(id[0]);
+            assertThat(agent.getBuildsAccepted()).as("saved with the node").isEqualTo(1);
+            assertThat(agent.getMaxTotalUses()).isEqualTo(2);
+            assertThat(agent.getTemplateName()).isEqualTo("default");
+        });
+    }
+
+    @Test
     void singleUseAgentWithTwoExecutorsNeverTakesTwoQueuedBuilds() throws Throwable {
         sessions.then(j -> {
             SpotCloud c = cloud(j, 0);
