@@ -227,7 +227,9 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
         if (template.getMaxAgents() > 0) {
             free = Math.min(free, template.getMaxAgents() - knownByTemplate.getOrDefault(template.getName(), 0));
         }
-        int executors = Math.max(1, template.getNumExecutors());
+        // An agent of a template with maximum total uses takes no more builds than that, whatever its executors.
+        int executors = Math.max(1, template.getMaxTotalUses() > 0
+                ? Math.min(template.getNumExecutors(), template.getMaxTotalUses()) : template.getNumExecutors());
         List<NodeProvisioner.PlannedNode> planned = new ArrayList<>();
         for (CompletableFuture<Node> f : pending(template.getName()).record(excessWorkload, executors, free,
                 clock.instant(), CompletableFuture::new)) {
