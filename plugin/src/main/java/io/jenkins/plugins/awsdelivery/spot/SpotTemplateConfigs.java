@@ -44,6 +44,10 @@ final class SpotTemplateConfigs {
 
     /** One template as the engine sees it. */
     static AgentTemplate template(SpotCloud cloud, SpotAgentTemplate t) {
+        if (cloud.usesSsh() && t.isWindows()) {
+            throw StageException.invalidInput("Template " + t.getName() + " is a Windows template, and Windows agents "
+                    + "connect inbound only.", "Use inbound for the cloud, or a Linux platform for this template.");
+        }
         AgentTemplate.Builder b = AgentTemplate.builder(t.getName())
                 .platform(AgentPlatform.parse(t.getPlatform()))
                 .labels(new LinkedHashSet<>(ListParameters.split(t.getLabelString())));
@@ -84,10 +88,6 @@ final class SpotTemplateConfigs {
     /** The user data of a template's own launch template: the inbound bootstrap, or the init script for SSH. */
     private static String userData(SpotCloud cloud, SpotAgentTemplate t) {
         if (cloud.usesSsh()) {
-            if (t.isWindows()) {
-                throw StageException.invalidInput("Windows agents connect inbound only.",
-                        "Use inbound for the cloud, or a Linux platform for this template.");
-            }
             return t.getInitScript() == null ? null : "#!/bin/bash\n" + t.getInitScript().strip() + "\n";
         }
         return inbound(cloud, t);
