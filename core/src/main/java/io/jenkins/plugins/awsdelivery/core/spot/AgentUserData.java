@@ -80,8 +80,7 @@ public final class AgentUserData {
         String dir = remoteFs == null || remoteFs.isBlank() ? p.defaultRemoteFs() : remoteFs.trim();
         return switch (p) {
             case LINUX -> render(controllerUrl, cloudName, dir, jvmOptions, extraScript);
-            case WINDOWS -> throw StageException.invalidInput("This build has no Windows agent bootstrap.",
-                    "Use a Linux template, or a build with Windows agents.");
+            case WINDOWS -> WindowsAgentUserData.render(controllerUrl, cloudName, dir, jvmOptions, extraScript);
         };
     }
 

@@ -14,6 +14,7 @@ import java.util.Optional;
 /**
  * Runs on the agent's own instance: asks the instance metadata service (IMDSv2, session token) whether EC2 has
  * announced an interruption or a rebalance recommendation for it. No AWS API call and no IAM permission needed.
+ * Plain Java HTTP with no file, shell or OS call, so it works the same on Linux and Windows agents.
  */
 public final class ImdsInterruptionProbe {
 
@@ -21,6 +22,17 @@ public final class ImdsInterruptionProbe {
     public static final URI DEFAULT_ENDPOINT = URI.create("http://169.254.169.254");
 
     private static final Duration TOKEN_TTL = Duration.ofHours(6);
+
+    /**
+     * One client for every probe in the JVM: the agent asks every 10 to 20 seconds with a new probe, and each client
+     * would hold its own selector thread and wakeup pipe until it is garbage-collected.
+     */
+    private static final class SharedClient {
+        // IMDS is link-local: a proxy set for the agent's JVM (-Dhttp.proxyHost, or java.net.useSystemProxies with
+        // the Windows system proxy) cannot reach it, and http.nonProxyHosts does not list it by default.
+        static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+                .proxy(HttpClient.Builder.NO_PROXY).build();
+    }
 
     private final URI endpoint;
     private final HttpClient http;
@@ -32,7 +44,12 @@ public final class ImdsInterruptionProbe {
     public ImdsInterruptionProbe(URI endpoint, Clock clock) {
         this.endpoint = endpoint;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        this.http = SharedClient.HTTP;
+    }
+
+    /** The HTTP client every probe of this JVM uses. */
+    static HttpClient client() {
+        return SharedClient.HTTP;
     }
 
     /** The interruption notice if there is one, else a rebalance recommendation if there is one, else empty. */

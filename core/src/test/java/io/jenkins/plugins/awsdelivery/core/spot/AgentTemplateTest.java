@@ -164,8 +164,8 @@ class AgentTemplateTest {
         assertThat(linux).startsWith("#!/bin/bash").contains("AGENT_DIR='/opt/jenkins-agent'");
         assertThat(AgentUserData.forTemplate(null, "https://ci.example.com", "ci", "/srv/agent", null, null))
                 .contains("AGENT_DIR='/srv/agent'");
-        assertThatThrownBy(() -> AgentUserData.forTemplate(AgentPlatform.WINDOWS, "https://ci.example.com", "ci",
-                null, null, null)).isInstanceOf(StageException.class).hasMessageContaining("Windows");
+        assertThat(AgentUserData.forTemplate(AgentPlatform.WINDOWS, "https://ci.example.com", "ci", null, null,
+                null)).startsWith("<powershell>\n").contains("$AgentDir = 'C:\\jenkins\\agent'");
     }
 
     @Test

@@ -8,6 +8,9 @@ import com.sun.net.httpserver.HttpServer;
 import io.jenkins.plugins.awsdelivery.testing.TestClock;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.ProxySelector;
+import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -114,6 +117,38 @@ class ImdsInterruptionProbeTest {
         clock.advance(Duration.ofHours(7));
         probe.check();
         assertThat(tokensIssued).hasSize(2);
+    }
+
+    @Test
+    void aProxySetForTheAgentJvmIsNotUsedForTheLinkLocalMetadataService() {
+        // Windows agents often run with java.net.useSystemProxies or -Dhttp.proxyHost, whose default
+        // nonProxyHosts does not list 169.254.169.254; a proxy cannot reach IMDS.
+        List<URI> proxied = new ArrayList<>();
+        ProxySelector before = ProxySelector.getDefault();
+        ProxySelector.setDefault(new ProxySelector() {
+            @Override
+            public List<Proxy> select(URI uri) {
+                proxied.add(uri);
+                return List.of(new Proxy(Proxy.Type.HTTP, new InetSocketAddress("127.0.0.1", 9)));
+            }
+
+            @Override
+            public void connectFailed(URI uri, SocketAddress sa, IOException e) {
+            }
+        });
+        try {
+            ImdsInterruptionProbe behindProxy = new ImdsInterruptionProbe(
+                    URI.create("http://127.0.0.1:" + imds.getAddress().getPort()), clock);
+            documents.put("/latest/meta-data/spot/instance-action",
+                    "{\"action\": \"stop\", \"time\": \"2026-12-01T10:02:00Z\"}");
+
+            assertThat(behindProxy.check()).hasValueSatisfying(n -> assertThat(n.action()).isEqualTo("stop"));
+            assertThat(proxied).isEmpty();
+            // Whichever proxy selector was the default when the shared client was made, it is not used.
+            assertThat(ImdsInterruptionProbe.client().proxy()).contains(java.net.http.HttpClient.Builder.NO_PROXY);
+        } finally {
+            ProxySelector.setDefault(before);
+        }
     }
 
     @Test
