@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.logging.Logger;
 import jenkins.model.Jenkins;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -29,7 +30,7 @@ import org.kohsuke.stapler.DataBoundSetter;
  */
 public final class SpotCloud extends SpotCloudFlatFields {
 
-    private static final java.util.logging.Logger LOGGER = java.util.logging.Logger.getLogger(SpotCloud.class.getName());
+    private static final Logger LOGGER = Logger.getLogger(SpotCloud.class.getName());
 
     /** The most templates a cloud may have (core's limit). */
     static final int MAX_TEMPLATES = 20;
@@ -119,9 +120,9 @@ public final class SpotCloud extends SpotCloudFlatFields {
 
     /** JCasC shows only "Failed to set attribute": the log says which form to keep. */
     private StageException bothForms(String field) {
-        StageException e = StageException.invalidInput("Cloud " + name + " gives both 'templates' and the old top-level field '"
-                + field + "'.", "Move '" + field + "' and the other per-template fields into a template under "
-                + "'templates' (the old top-level form describes one template named \"default\").");
+        StageException e = StageException.invalidInput("Cloud " + name + " gives both 'templates' and the old "
+                + "top-level field '" + field + "'.", "Move '" + field + "' and the other per-template fields into "
+                + "a template under 'templates' (the old top-level form describes one template named \"default\").");
         LOGGER.warning(e::describe);
         return e;
     }

@@ -114,8 +114,8 @@ public abstract class SpotTemplateChecks extends Descriptor<SpotAgentTemplate> {
         }
         boolean windowsPath = dir.matches("^[A-Za-z]:\\\\.*");
         if ("windows".equals(platform) != windowsPath) {
-            return FormValidation.warning("windows".equals(platform) ? "A Windows directory looks like C:\\jenkins\\agent."
-                    : "A Linux directory starts with /.");
+            return FormValidation.warning("windows".equals(platform)
+                    ? "A Windows directory looks like C:\\jenkins\\agent." : "A Linux directory starts with /.");
         }
         return FormValidation.ok();
     }

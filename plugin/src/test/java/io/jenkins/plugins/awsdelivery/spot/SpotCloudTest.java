@@ -116,7 +116,8 @@ class SpotCloudTest {
                     io.jenkins.plugins.casc.ConfiguratorRegistry.get());
             String exported = io.jenkins.plugins.casc.misc.Util.toYamlString(
                     io.jenkins.plugins.casc.misc.Util.getJenkinsRoot(context).get("clouds"));
-            assertThat(exported).contains("awsSpot:").contains("templates:").contains("instanceTypes:").contains("subnetIds:")
+            assertThat(exported).contains("awsSpot:").contains("templates:").contains("instanceTypes:")
+                    .contains("subnetIds:")
                     .contains("interruptionQueueUrl:");
 
             SpotCloud before = c;

@@ -177,4 +177,25 @@ class SpotTemplatesConfigTest {
                     .isInstanceOf(org.springframework.security.access.AccessDeniedException.class);
         }
     }
+
+    @Test
+    void windowsExampleInTheDocsLoadsAndGetsThePowerShellBootstrap(JenkinsRule j) throws Exception {
+        String doc = Files.readString(Path.of("../docs/spot-agents.md"));
+        String block = "```yaml\\n(jenkins:\\n(?:(?!```).)*?name: ci-spot.*?)```"; // the block naming ci-spot
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(block, java.util.regex.Pattern.DOTALL).matcher(doc);
+        assertThat(m.find()).as("docs/spot-agents.md has the Windows example").isTrue();
+        Path yaml = Files.createTempFile("spot-windows", ".yml");
+        Files.writeString(yaml, m.group(1));
+        jenkins.model.JenkinsLocationConfiguration.get().setUrl(j.getURL().toString());
+        ConfigurationAsCode.get().configure(yaml.toString());
+
+        SpotCloud c = (SpotCloud) j.jenkins.getCloud("ci-spot");
+        SpotAgentTemplate windows = c.template("windows");
+        assertThat(windows.getPlatform()).isEqualTo("windows");
+        assertThat(windows.effectiveRemoteFs()).isEqualTo("C:\\jenkins\\agent");
+        assertThat(c.bootstrapScript(windows)).contains("<powershell>");
+        assertThat(c.bootstrapScript(c.template("linux"))).startsWith("#!/bin/bash");
+        assertThat(c.toConfig("controller").templates()).extracting(t -> t.platform().fieldValue())
+                .containsExactly("linux", "windows");
+    }
 }
