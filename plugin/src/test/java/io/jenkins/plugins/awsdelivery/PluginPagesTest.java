@@ -16,6 +16,7 @@ import io.jenkins.plugins.awsdelivery.health.AwsHealthGateStep;
 import io.jenkins.plugins.awsdelivery.portworx.PxSnapshotBuilder;
 import io.jenkins.plugins.awsdelivery.portworx.PxSnapshotStep;
 import io.jenkins.plugins.awsdelivery.spot.SpotAgent;
+import io.jenkins.plugins.awsdelivery.spot.SpotAgentTemplate;
 import io.jenkins.plugins.awsdelivery.spot.SpotCloud;
 import io.jenkins.plugins.awsdelivery.testing.FakeEc2;
 import io.jenkins.plugins.awsdelivery.trivy.TrivyScanToSecurityHubBuilder;
@@ -136,6 +137,8 @@ class PluginPagesTest {
             out.add(m.group(1));
         }
         out.remove("step");
+        out.remove("templates"); // a repeatable block of the template's own fields, checked on their own
+        out.remove("nodeProperties"); // a list of describables, not one input
         return out;
     }
 
@@ -181,13 +184,15 @@ class PluginPagesTest {
                 "aws", "AKIAPLUGINPAGESTEST", "plugin-pages-secret", "test"));
         SystemCredentialsProvider.getInstance().save();
         AwsDeliveryStagesConfiguration.get().setEndpointOverride(ec2.server().endpoint().toString());
+        SpotAgentTemplate t = new SpotAgentTemplate("default");
+        t.setLaunchTemplate("lt-0123456789abcdef0");
+        t.setInstanceTypes("m5.large c5.large");
+        t.setLabelString("spot");
         SpotCloud c = new SpotCloud("linux-spot");
         c.setRegion(FakeEc2.REGION);
         c.setCredentialsId("aws");
-        c.setLaunchTemplate("lt-0123456789abcdef0");
-        c.setInstanceTypes("m5.large c5.large");
         c.setSubnetIds("subnet-0aaaaaaaaaaaaaaa1");
-        c.setLabelString("spot");
+        c.setTemplates(java.util.List.of(t));
         j.jenkins.clouds.add(c);
         j.jenkins.save();
         return c;
@@ -216,13 +221,16 @@ class PluginPagesTest {
         String configure = open(wc, "manage/cloud/linux-spot/configure").getWebResponse().getContentAsString();
         assertForm(configure, "manage/cloud/linux-spot/configure", "spot/SpotCloud/config.jelly");
         assertTexts(configure, "manage/cloud/linux-spot/configure", "spot/SpotCloud/config.properties");
+        assertForm(configure, "manage/cloud/linux-spot/configure", "spot/SpotAgentTemplate/config.jelly");
+        assertTexts(configure, "manage/cloud/linux-spot/configure", "spot/SpotAgentTemplate/config.properties");
+        assertThat(status).as("agents listed per template").contains("Agents by template").contains(">default<");
         assertNoJellyErrors();
     }
 
     @Test
     void spotAgentPagesShowTheInstanceAndSavingKeepsTheAgent(JenkinsRule j) throws Exception {
         SpotCloud c = cloud(j);
-        c.setMinAgents(1);
+        c.getTemplates().get(0).setMinAgents(1);
         SpotAgent agent = null;
         for (int i = 0; i < 300 && agent == null; i++) {
             c.getRuntime().stepNow();

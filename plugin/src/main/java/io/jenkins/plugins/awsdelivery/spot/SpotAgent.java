@@ -4,6 +4,8 @@ import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.model.Descriptor;
 import hudson.model.Node;
+import hudson.model.Queue;
+import hudson.model.queue.CauseOfBlockage;
 import hudson.model.TaskListener;
 import hudson.slaves.AbstractCloudComputer;
 import hudson.slaves.AbstractCloudSlave;
@@ -32,19 +34,30 @@ public final class SpotAgent extends AbstractCloudSlave {
     private final String subnetId;
     /** True once the instance got its inbound secret (saved with the node: once per instance, across restarts). */
     private volatile boolean secretIssued;
+    /** The template the agent was launched for; null for agents saved before templates (the first template). */
+    private String templateName;
+    /** Builds the agent may accept in all, from its template at launch; 0 is unlimited. */
+    private int maxTotalUses;
+    /** Builds the agent has accepted since it was launched (saved with the node, so a restart keeps the count). */
+    private volatile int buildsAccepted;
 
-    SpotAgent(SpotCloud cloud, Agent agent, ComputerLauncher launcher) throws Descriptor.FormException, IOException {
-        super(agent.instanceId(), cloud.getRemoteFs(), launcher);
+    SpotAgent(SpotCloud cloud, SpotAgentTemplate template, Agent agent, ComputerLauncher launcher)
+            throws Descriptor.FormException, IOException {
+        super(agent.instanceId(), template.effectiveRemoteFs(), launcher);
         this.cloudName = cloud.name;
+        this.templateName = template.getName();
+        this.maxTotalUses = template.getMaxTotalUses();
         this.instanceId = agent.instanceId();
         this.market = agent.market().apiValue();
         this.instanceType = agent.pool().instanceType();
         this.subnetId = agent.pool().subnetId();
-        setNodeDescription("EC2 " + market + " " + instanceType + " in " + subnetId + " (cloud " + cloudName + ")");
+        setNodeDescription("EC2 " + market + " " + instanceType + " in " + subnetId + " (cloud " + cloudName
+                + ", template " + templateName + ")");
         setNumExecutors(agent.executors());
-        setLabelString(cloud.getLabelString());
-        setMode(cloud.getLabelString().isEmpty() ? Mode.NORMAL : Mode.EXCLUSIVE);
+        setLabelString(template.getLabelString());
+        setMode(template.getLabelString().isEmpty() ? Mode.NORMAL : Mode.EXCLUSIVE);
         setRetentionStrategy(new SpotRetentionStrategy());
+        setNodeProperties(template.nodePropertyCopies());
     }
 
     /** The inbound launcher: the agent connects itself over WebSocket. */
@@ -73,6 +86,56 @@ public final class SpotAgent extends AbstractCloudSlave {
 
     public String getSubnetId() {
         return subnetId;
+    }
+
+    /** The template the agent was launched for; "default" for an agent saved before templates (as core's Agent). */
+    public String getTemplateName() {
+        return templateName != null ? templateName : SpotAgentTemplate.DEFAULT_NAME;
+    }
+
+    /** The agent's template in the current configuration, or null when it was removed. */
+    SpotAgentTemplate getTemplate() {
+        SpotCloud cloud = getCloud();
+        return cloud == null ? null : cloud.template(getTemplateName());
+    }
+
+    public int getMaxTotalUses() {
+        return maxTotalUses;
+    }
+
+    public int getBuildsAccepted() {
+        return buildsAccepted;
+    }
+
+    /** One more build accepted ({@link SpotComputer#taskAccepted}); the caller saves the node. */
+    void acceptedOne() {
+        buildsAccepted++;
+    }
+
+    /**
+     * An agent whose builds are spent takes no more; {@link SpotComputer} also counts executors given work in
+     * the same queue pass, before any of them accepted it.
+     */
+    @Override
+    public CauseOfBlockage canTake(Queue.BuildableItem item) {
+        if (toComputer() instanceof SpotComputer c && !c.hasUsesLeft()) {
+            return new UsesSpent(maxTotalUses);
+        }
+        return super.canTake(item);
+    }
+
+    /** Why a build does not go to an agent that ran its builds. */
+    static final class UsesSpent extends CauseOfBlockage {
+        private final int uses;
+
+        UsesSpent(int uses) {
+            this.uses = uses;
+        }
+
+        @Override
+        public String getShortDescription() {
+            return "This Spot agent has taken its " + uses + " build(s) and is going away";
+        }
     }
 
     /** The cloud was renamed and took this agent's instance over. */

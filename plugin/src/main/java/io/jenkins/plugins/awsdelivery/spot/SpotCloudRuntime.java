@@ -5,7 +5,6 @@ import hudson.model.Computer;
 import hudson.model.Executor;
 import hudson.model.Node;
 import hudson.model.Queue;
-import hudson.slaves.Cloud;
 import hudson.slaves.NodeProvisioner;
 import io.jenkins.plugins.awsdelivery.core.StageException;
 import io.jenkins.plugins.awsdelivery.core.aws.AwsClientFactory;
@@ -72,12 +71,16 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
     private Instant problemAt = Instant.MIN;
     private volatile boolean retired;
     private volatile int knownAgents;
+    /** Agents the engine knows, by template name. */
+    private volatile Map<String, Integer> knownByTemplate = Map.of();
     private volatile SpotMetrics metrics;
     private final AgentSecretIssuer issuer = AgentSecretIssuer.withBundledCertificates();
     private String trustedExtra = "";
     /** The cloud object the engine's configuration came from: a save brings a new one. */
     private SpotCloud configuredFrom;
-    private final PendingDemand<CompletableFuture<Node>> pending = new PendingDemand<>(PLANNED_PATIENCE);
+    /** Planned nodes Jenkins waits for, by template name: an agent fills a planned node of its own template. */
+    private final Map<String, PendingDemand<CompletableFuture<Node>>> pending =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final Deque<String> log = new ArrayDeque<>();
     private final SpotNodes nodes = new SpotNodes(this::remember);
     private final SpotInterruptions interruptions = new SpotInterruptions(this::remember, nodes);
@@ -176,7 +179,7 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
         if (e != null) {
             e.holdLaunches("cloud " + identity.name() + " was deleted or its identity changed");
         }
-        pending.drain().forEach(f -> f.cancel(false));
+        drainPending().forEach(f -> f.cancel(false));
         RETIRING.add(this);
         remember("Retired: launches nothing more, drains its agents, then stops");
         kick();
@@ -215,20 +218,37 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
      * Jenkins' provisioner asks for capacity: records the demand and returns planned nodes at once; the runtime's
      * thread launches and fills them. No EC2 call, no engine lock.
      */
-    List<NodeProvisioner.PlannedNode> provision(int excessWorkload) {
+    List<NodeProvisioner.PlannedNode> provision(SpotAgentTemplate template, int excessWorkload) {
         SpotCloud c = cloud;
         if (retired || problem != null || launchesHeldBecause() != null) {
             return List.of();
         }
         int free = c.getMaxAgents() - knownAgents;
+        if (template.getMaxAgents() > 0) {
+            free = Math.min(free, template.getMaxAgents() - knownByTemplate.getOrDefault(template.getName(), 0));
+        }
+        // An agent of a template with maximum total uses takes no more builds than that, whatever its executors.
+        int executors = Math.max(1, template.getMaxTotalUses() > 0
+                ? Math.min(template.getNumExecutors(), template.getMaxTotalUses()) : template.getNumExecutors());
         List<NodeProvisioner.PlannedNode> planned = new ArrayList<>();
-        for (CompletableFuture<Node> f : pending.record(excessWorkload, Math.max(1, c.getNumExecutors()), free,
+        for (CompletableFuture<Node> f : pending(template.getName()).record(excessWorkload, executors, free,
                 clock.instant(), CompletableFuture::new)) {
-            planned.add(new NodeProvisioner.PlannedNode("Spot agent of " + identity.name(), f,
-                    Math.max(1, c.getNumExecutors())));
+            planned.add(new NodeProvisioner.PlannedNode("Spot agent of " + identity.name() + " ("
+                    + template.getName() + ")", f, executors));
         }
         kick();
         return planned;
+    }
+
+    /** The planned nodes of one template. */
+    PendingDemand<CompletableFuture<Node>> pending(String templateName) {
+        return pending.computeIfAbsent(templateName, k -> new PendingDemand<>(PLANNED_PATIENCE));
+    }
+
+    private List<CompletableFuture<Node>> drainPending() {
+        List<CompletableFuture<Node>> out = new ArrayList<>();
+        pending.values().forEach(p -> out.addAll(p.drain()));
+        return out;
     }
 
     /** Asks the runtime's thread for a round; a round already asked for covers this one. */
@@ -416,7 +436,7 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
     private void round() {
         SpotEngine e = engine();
         if (e == null) {
-            pending.drain().forEach(f -> f.completeExceptionally(new AbortException("Spot cloud " + identity.name()
+            drainPending().forEach(f -> f.completeExceptionally(new AbortException("Spot cloud " + identity.name()
                     + " is not usable: " + problem)));
             return;
         }
@@ -430,17 +450,23 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
                 interruptions.apply(e.onNotices(n));
             }
         }
-        Demand demand = held != null ? Demand.none() : Demand.of("", queued(c));
-        nodes.mirror(c, e, e.step(demand, reports(c, e)), pending);
+        Demand demand = held != null ? Demand.none() : new Demand(SpotRoundInputs.queued(c));
+        nodes.mirror(c, e, e.step(demand, SpotRoundInputs.reports(c, e)), this::pending);
         knownAgents = e.agents().size();
+        Map<String, Integer> byTemplate = new java.util.HashMap<>();
+        e.agents().forEach(a -> byTemplate.merge(a.templateName(), 1, Integer::sum));
+        knownByTemplate = Map.copyOf(byTemplate);
         metrics = e.metrics();
         saveForecastWhenDue(e);
         if (held != null) {
-            pending.drain().forEach(f -> f.cancel(false));
+            drainPending().forEach(f -> f.cancel(false));
         }
-        for (CompletableFuture<Node> f : pending.expire(clock.instant())) {
-            f.completeExceptionally(new AbortException("Spot cloud " + identity.name() + " launched no agent within "
-                    + PLANNED_PATIENCE.toMinutes() + " minutes: " + e.pausedBecause().orElse("see its page")));
+        for (PendingDemand<CompletableFuture<Node>> p : pending.values()) {
+            for (CompletableFuture<Node> f : p.expire(clock.instant())) {
+                f.completeExceptionally(new AbortException("Spot cloud " + identity.name() + " launched no agent "
+                        + "within " + PLANNED_PATIENCE.toMinutes() + " minutes: "
+                        + e.pausedBecause().orElse("see its page")));
+            }
         }
         removeForgottenAgents(c, e);
         if (retired && e.agents().isEmpty()) {
@@ -494,46 +520,6 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
             remember("Reading interruption notices from " + queue.queueUrl() + " failed: " + ex.describe());
         }
         problems.forEach(this::remember);
-    }
-
-    private static int queued(SpotCloud c) {
-        int n = 0;
-        for (Queue.BuildableItem bi : Jenkins.get().getQueue().getBuildableItems()) {
-            if (c.canProvision(new Cloud.CloudState(bi.getAssignedLabel(), 0))) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    private static List<AgentReport> reports(SpotCloud c, SpotEngine e) {
-        List<AgentReport> reports = new ArrayList<>();
-        Set<String> inJenkins = new HashSet<>();
-        for (SpotAgent a : c.agents()) {
-            Computer comp = a.toComputer();
-            inJenkins.add(a.getInstanceId());
-            reports.add(comp == null ? new AgentReport(a.getInstanceId(), false, 0)
-                    : new AgentReport(a.getInstanceId(), comp.isOnline(), comp.countBusy(), estimatedRemaining(comp)));
-        }
-        // A drained agent whose node was removed has no work left: its instance can go now.
-        e.agents().stream().filter(a -> a.state() == AgentState.DRAINING)
-                .filter(a -> !inJenkins.contains(a.instanceId()))
-                .forEach(a -> reports.add(new AgentReport(a.instanceId(), false, 0)));
-        return reports;
-    }
-
-    /** Jenkins' estimate of the remaining time of each busy executor that has one. */
-    private static List<Duration> estimatedRemaining(Computer c) {
-        List<Duration> out = new ArrayList<>();
-        for (Executor e : c.getExecutors()) {
-            if (e.isBusy()) {
-                long remaining = e.getEstimatedRemainingTimeMillis();
-                if (remaining > 0) {
-                    out.add(Duration.ofMillis(remaining));
-                }
-            }
-        }
-        return out;
     }
 
     /**

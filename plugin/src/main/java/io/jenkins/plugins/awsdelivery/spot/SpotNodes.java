@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import jenkins.model.Jenkins;
 
 /**
@@ -30,7 +31,8 @@ final class SpotNodes {
         this.log = log;
     }
 
-    void mirror(SpotCloud cloud, SpotEngine engine, EngineStep step, PendingDemand<CompletableFuture<Node>> pending) {
+    void mirror(SpotCloud cloud, SpotEngine engine, EngineStep step,
+                Function<String, PendingDemand<CompletableFuture<Node>>> pending) {
         List<Agent> added = new ArrayList<>(step.launched());
         added.addAll(step.adopted());
         for (Agent a : added) {
@@ -50,8 +52,10 @@ final class SpotNodes {
                 continue; // an agent kept across a restart, or renamed with its cloud, known to the engine again
             }
             try {
-                SpotAgent node = new SpotAgent(cloud, a, launcher(cloud, engine, a));
-                var planned = a.adopted() ? java.util.Optional.<CompletableFuture<Node>>empty() : pending.fill();
+                SpotAgentTemplate template = template(cloud, a);
+                SpotAgent node = new SpotAgent(cloud, template, a, launcher(cloud, template, engine, a));
+                var planned = a.adopted() ? java.util.Optional.<CompletableFuture<Node>>empty()
+                        : pending.apply(template.getName()).fill();
                 if (planned.isPresent()) {
                     planned.get().complete(node);
                 } else {
@@ -67,8 +71,7 @@ final class SpotNodes {
         for (Agent a : step.retiring()) {
             Computer c = computer(a.instanceId());
             if (c != null) {
-                c.setTemporaryOfflineCause(new SpotOfflineCause("Idle for " + cloud.getIdleMinutes()
-                        + " min: this Spot agent is being removed"));
+                c.setTemporaryOfflineCause(new SpotOfflineCause(retiringBecause(cloud, c)));
             }
         }
         List<Agent> gone = new ArrayList<>(step.terminated());
@@ -79,7 +82,24 @@ final class SpotNodes {
         step.messages().forEach(log);
     }
 
-    private static ComputerLauncher launcher(SpotCloud cloud, SpotEngine engine, Agent a) {
+    /** The agent's template; an instance of a template since removed gets the first one (core does the same). */
+    private static SpotAgentTemplate template(SpotCloud cloud, Agent a) {
+        SpotAgentTemplate t = cloud.template(a.templateName());
+        return t != null ? t : cloud.getTemplates().get(0);
+    }
+
+    private static String retiringBecause(SpotCloud cloud, Computer c) {
+        if (c.getNode() instanceof SpotAgent agent && agent.getMaxTotalUses() > 0
+                && agent.getBuildsAccepted() >= agent.getMaxTotalUses()) {
+            return "Took its " + agent.getMaxTotalUses() + " build(s): this Spot agent is being removed";
+        }
+        SpotAgentTemplate t = c.getNode() instanceof SpotAgent agent ? agent.getTemplate() : null;
+        return t == null ? "This Spot agent is being removed"
+                : "Idle for " + t.getIdleMinutes() + " min: this Spot agent is being removed";
+    }
+
+    private static ComputerLauncher launcher(SpotCloud cloud, SpotAgentTemplate template, SpotEngine engine,
+                                             Agent a) {
         if (!cloud.usesSsh()) {
             return SpotAgent.inbound();
         }
@@ -93,7 +113,8 @@ final class SpotNodes {
             throw StageException.invalidInput("EC2 reports no private address for " + a.instanceId() + ".",
                     "Check the cloud's subnets.");
         }
-        return SshConnection.launcher(host, cloud.getSshPort(), cloud.getSshCredentialsId(), cloud.getJvmOptions());
+        return SshConnection.launcher(host, cloud.getSshPort(), cloud.getSshCredentialsId(),
+                template.getJvmOptions());
     }
 
     static Computer computer(String instanceId) {

@@ -26,9 +26,9 @@ public final class SpotProvisionOnEnqueue extends QueueListener {
         Cloud.CloudState state = new Cloud.CloudState(label, 0);
         for (Cloud c : jenkins.clouds) {
             if (c instanceof SpotCloud spot && spot.canProvision(state)) {
-                // Warm capacity's forecast learns from every build the cloud serves (as the engine's demand, "":
-                // the cloud's first template).
-                spot.getRuntime().arrived("");
+                // Warm capacity's forecast learns from every build the cloud serves, per template, under the same
+                // key as the engine's demand.
+                SpotRoundInputs.arrivalKey(spot, label).ifPresent(spot.getRuntime()::arrived);
                 NodeProvisioner provisioner = label == null ? jenkins.unlabeledNodeProvisioner : label.nodeProvisioner;
                 Timer.get().submit(() -> {
                     Queue.withLock(() -> { }); // queue maintenance, and its snapshot update, are over

@@ -115,7 +115,7 @@ class SpotCloudLifecycleTest {
             Thread.sleep(50); // its last round runs on its own thread: no agents to drain, so it stops
         }
         assertThat(runtime.isStopped()).isTrue();
-        assertThat(runtime.provision(3)).isEmpty();
+        assertThat(runtime.provision(c.getTemplates().get(0), 3)).isEmpty();
     }
 
     @Test

@@ -49,15 +49,17 @@ class SpotCloudMotoTest {
             }
             ami = ec2.describeImages(r -> r.owners("amazon")).images().get(0).imageId();
         }
+        SpotAgentTemplate t = new SpotAgentTemplate("default");
+        t.setAmiId(ami);
+        t.setInstanceTypes("m5.large c5.large");
+        t.setLabelString("spot");
+        t.setMinAgents(1);
+        t.setInitScript("echo hello-from-init");
         SpotCloud c = new SpotCloud("moto-spot");
         c.setRegion("eu-west-1");
         c.setCredentialsId("aws");
-        c.setAmiId(ami);
-        c.setInstanceTypes("m5.large c5.large");
         c.setSubnetIds(String.join(" ", subnets));
-        c.setLabelString("spot");
-        c.setMinAgents(1);
-        c.setInitScript("echo hello-from-init");
+        c.setTemplates(List.of(t));
         j.jenkins.clouds.add(c);
 
         c.getRuntime().stepNow();

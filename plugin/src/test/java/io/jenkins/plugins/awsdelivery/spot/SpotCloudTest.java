@@ -108,14 +108,16 @@ class SpotCloudTest {
             SpotCloud c = (SpotCloud) j.jenkins.getCloud("linux-spot");
             assertThat(c).isNotNull();
             assertThat(c.toConfig("controller").pools()).as("6 instance types in 3 Availability Zones").hasSize(18);
-            assertThat(c.getLabelString()).isEqualTo("linux spot");
+            assertThat(c.getTemplates()).extracting(SpotAgentTemplate::getName).containsExactly("default");
+            assertThat(c.getTemplates().get(0).getLabelString()).isEqualTo("linux spot");
             assertThat(c.getAllocationStrategy()).isEqualTo("price-capacity-optimized");
 
             io.jenkins.plugins.casc.ConfigurationContext context = new io.jenkins.plugins.casc.ConfigurationContext(
                     io.jenkins.plugins.casc.ConfiguratorRegistry.get());
             String exported = io.jenkins.plugins.casc.misc.Util.toYamlString(
                     io.jenkins.plugins.casc.misc.Util.getJenkinsRoot(context).get("clouds"));
-            assertThat(exported).contains("awsSpot:").contains("instanceTypes:").contains("subnetIds:")
+            assertThat(exported).contains("awsSpot:").contains("templates:").contains("instanceTypes:")
+                    .contains("subnetIds:")
                     .contains("interruptionQueueUrl:");
 
             SpotCloud before = c;
@@ -177,6 +179,127 @@ class SpotCloudTest {
             j.assertBuildStatusSuccess(j.waitForCompletion(run));
             j.assertLogContains("Agent " + first.getInstanceId() + " was deleted", run);
         });
+    }
+
+    /** Steps the cloud until the instance is terminated (a spent idle agent goes without the idle timeout). */
+    private static void awaitTerminated(SpotCloud c, FakeEc2 ec2, String instanceId) throws Exception {
+        for (int i = 0; i < 50 && !"terminated".equals(ec2.instance(instanceId).stateName()); i++) {
+            c.getRuntime().stepNow();
+            Thread.sleep(100);
+        }
+        assertThat(ec2.instance(instanceId).stateName()).as(instanceId + " terminated").isEqualTo("terminated");
+    }
+
+    @Test
+    void singleUseAgentRunsOneBuildAndGoesAway() throws Throwable {
+        sessions.then(j -> {
+            SpotCloud c = cloud(j, 0);
+            c.getTemplates().get(0).setMaxTotalUses(1);
+            FreeStyleProject p = j.createFreeStyleProject("single-use");
+            p.setAssignedLabel(Label.get("spot"));
+
+            FreeStyleBuild first = j.assertBuildStatusSuccess(runOnNewAgent(j, c, p.scheduleBuild2(0), null));
+            SpotAgent used = (SpotAgent) first.getBuiltOn();
+            assertThat(used.getBuildsAccepted()).isEqualTo(1);
+            assertThat(used.toComputer().isAcceptingTasks()).as("its one build is spent").isFalse();
+
+            var second = p.scheduleBuild2(0);
+            awaitTerminated(c, ec2, used.getInstanceId());
+            assertThat(j.jenkins.getNode(used.getInstanceId())).as("the spent agent is gone").isNull();
+            FreeStyleBuild next = j.assertBuildStatusSuccess(runOnNewAgent(j, c, second, used.getInstanceId()));
+            assertThat(next.getBuiltOnStr()).as("the second build gets a fresh instance")
+                    .isNotEqualTo(used.getInstanceId());
+            assertThat(ec2.server().requests("CreateFleet")).as("one launch per build").hasSize(2);
+        });
+    }
+
+    @Test
+    void buildsTakenAreKeptWithTheAgentAcrossARestart() throws Throwable {
+        String[] id = new String[1];
+        sessions.then(j -> {
+            SpotCloud c = cloud(j, 0);
+            c.getTemplates().get(0).setMaxTotalUses(2);
+            j.jenkins.save();
+            FreeStyleProject p = j.createFreeStyleProject("twice");
+            p.setAssignedLabel(Label.get("spot"));
+            FreeStyleBuild b = j.assertBuildStatusSuccess(runOnNewAgent(j, c, p.scheduleBuild2(0), null));
+            SpotAgent agent = (SpotAgent) b.getBuiltOn();
+            assertThat(agent.getBuildsAccepted()).isEqualTo(1);
+            assertThat(agent.toComputer().isAcceptingTasks()).as("one build left").isTrue();
+            id[0] = agent.getInstanceId();
+        });
+        ec2.boot();
+        sessions.then(j -> {
+            SpotAgent agent = (SpotAgent) j.jenkins.getNode(id[0]);
+            assertThat(agent.getBuildsAccepted()).as("saved with the node").isEqualTo(1);
+            assertThat(agent.getMaxTotalUses()).isEqualTo(2);
+            assertThat(agent.getTemplateName()).isEqualTo("default");
+        });
+    }
+
+    @Test
+    void singleUseAgentWithTwoExecutorsNeverTakesTwoQueuedBuilds() throws Throwable {
+        sessions.then(j -> {
+            SpotCloud c = cloud(j, 0);
+            c.getTemplates().get(0).setMaxTotalUses(1);
+            c.getTemplates().get(0).setNumExecutors(2);
+            FreeStyleProject p = j.createFreeStyleProject("two-at-once");
+            p.setAssignedLabel(Label.get("spot"));
+            p.setConcurrentBuild(true);
+            p.getBuildersList().add(new org.jvnet.hudson.test.SleepBuilder(2000));
+            var a = p.scheduleBuild2(0);
+            var b = p.scheduleBuild2(0, new hudson.model.Cause.UserIdCause());
+            java.util.Set<String> started = new java.util.HashSet<>();
+            for (int i = 0; i < 600 && !(a.isDone() && b.isDone()); i++) {
+                c.getRuntime().stepNow();
+                for (SpotAgent agent : agents(c)) {
+                    if (started.add(agent.getNodeName())) {
+                        inbound.start(j, agent.getNodeName());
+                    }
+                }
+                Thread.sleep(100);
+            }
+            FreeStyleBuild first = j.assertBuildStatusSuccess(a);
+            FreeStyleBuild second = j.assertBuildStatusSuccess(b);
+            assertThat(first.getBuiltOnStr()).as("both builds were queued while one agent with two free executors "
+                    + "connected: it took only one").isNotEqualTo(second.getBuiltOnStr());
+        });
+    }
+
+    @Test
+    void eachTemplateLaunchesItsOwnAgentsWithItsLabelsAndNodeProperties() throws Throwable {
+        sessions.then(j -> {
+            SpotCloud c = cloud(j, 0);
+            SpotAgentTemplate big = SpotTestClouds.template("big", "big linux");
+            big.setNumExecutors(2);
+            var env = new hudson.slaves.EnvironmentVariablesNodeProperty(
+                    new hudson.slaves.EnvironmentVariablesNodeProperty.Entry("TOOL_HOME", "/opt/tool"));
+            big.setNodeProperties(List.of(env));
+            c.setTemplates(List.of(c.getTemplates().get(0), big));
+            FreeStyleProject p = j.createFreeStyleProject("big-build");
+            p.setAssignedLabel(Label.get("big"));
+
+            FreeStyleBuild b = j.assertBuildStatusSuccess(runOnNewAgent(j, c, p.scheduleBuild2(0), null));
+
+            SpotAgent agent = (SpotAgent) b.getBuiltOn();
+            assertThat(agent.getTemplateName()).isEqualTo("big");
+            assertThat(agent.getLabelString()).isEqualTo("big linux");
+            assertThat(agent.getNumExecutors()).isEqualTo(2);
+            assertThat(b.getEnvironment(hudson.model.TaskListener.NULL)).containsEntry("TOOL_HOME", "/opt/tool");
+            var copy = agent.getNodeProperties().get(hudson.slaves.EnvironmentVariablesNodeProperty.class);
+            assertThat(copy).as("the agent's own copy").isNotNull().isNotSameAs(env);
+            assertThat(ec2.instance(agent.getInstanceId()).tags()).containsEntry("aws-delivery-stages:template",
+                    "big");
+        });
+    }
+
+    /** Waits for an agent other than {@code except}, connects it and returns the build's future. */
+    private <T> java.util.concurrent.Future<T> runOnNewAgent(JenkinsRule j, SpotCloud c,
+                                                            java.util.concurrent.Future<T> build, String except)
+            throws Exception {
+        SpotAgent agent = awaitAgent(j, c, except);
+        inbound.start(j, agent.getNodeName());
+        return build;
     }
 
     @Test
@@ -255,21 +378,21 @@ class SpotCloudTest {
             j.jenkins.setAuthorizationStrategy(new MockAuthorizationStrategy()
                     .grant(Jenkins.ADMINISTER).everywhere().to("admin")
                     .grant(Jenkins.READ).everywhere().to("reader"));
-            SpotCloud.DescriptorImpl d = j.jenkins.getDescriptorByType(SpotCloud.DescriptorImpl.class);
+            SpotAgentTemplate.DescriptorImpl d = j.jenkins.getDescriptorByType(SpotAgentTemplate.DescriptorImpl.class);
             String types = "m5.large c5.large";
             String subnets = String.join(" ", SUBNETS);
 
             try (ACLContext ignored = ACL.as2(User.getById("admin", true).impersonate2())) {
-                FormValidation ok = d.doTestConnection("linux-spot", FakeEc2.REGION, "aws", null, null,
-                        "lt-0123456789abcdef0", null, null, null, null, types, 0, 0, 0, 0, subnets,
-                        "price-capacity-optimized");
+                FormValidation ok = d.doTestConnection(FakeEc2.REGION, "aws", null, null, subnets,
+                        "price-capacity-optimized", "default", "linux", "lt-0123456789abcdef0", null, null, null,
+                        null, types, 0, 0, 0, 0);
                 assertThat(ok.kind).isEqualTo(FormValidation.Kind.OK);
                 assertThat(ok.getMessage()).contains("EC2 accepts the request").contains("6 pool(s)");
             }
             assertThat(ec2.running()).as("a dry run launches nothing").isEmpty();
             try (ACLContext ignored = ACL.as2(User.getById("reader", true).impersonate2())) {
-                assertThatThrownBy(() -> d.doTestConnection("linux-spot", FakeEc2.REGION, "aws", null, null,
-                        "lt-0123456789abcdef0", null, null, null, null, types, 0, 0, 0, 0, subnets, null))
+                assertThatThrownBy(() -> d.doTestConnection(FakeEc2.REGION, "aws", null, null, subnets, null,
+                        "default", "linux", "lt-0123456789abcdef0", null, null, null, null, types, 0, 0, 0, 0))
                         .isInstanceOf(org.springframework.security.access.AccessDeniedException.class);
             }
         });

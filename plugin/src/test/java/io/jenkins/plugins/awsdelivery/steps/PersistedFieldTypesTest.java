@@ -64,9 +64,16 @@ class PersistedFieldTypesTest {
         for (Method m : o.getClass().getMethods()) {
             if (m.isAnnotationPresent(DataBoundSetter.class) && m.getParameterCount() == 1
                     && List.class.isAssignableFrom(m.getParameterTypes()[0])) {
-                m.invoke(o, List.of("a", "b"));
+                m.invoke(o, List.of(element(m, "a"), element(m, "b")));
             }
         }
+    }
+
+    /** A list element of the setter's type: a text, or a Spot agent template of that name. */
+    private static Object element(Method setter, String name) {
+        String type = setter.getGenericParameterTypes()[0].getTypeName();
+        return type.contains("SpotAgentTemplate") ? new io.jenkins.plugins.awsdelivery.spot.SpotAgentTemplate(name)
+                : name;
     }
 
     private static void assertPlainCollections(Object o, String path) throws Exception {
