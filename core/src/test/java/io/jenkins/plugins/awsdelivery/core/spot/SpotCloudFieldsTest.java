@@ -113,7 +113,7 @@ class SpotCloudFieldsTest {
         assertThat(w.amiId()).contains("ami-0123456789abcdef0");
         assertThat(w.instanceRequirements()).contains(new InstanceRequirementsSpec(4, 0, 16384, 0));
         assertThat(w.maxTotalUses()).isEqualTo(1);
-        assertThat(w.ownLaunchTemplateName("ci")).isEqualTo("aws-delivery-stages-ci-windows");
+        assertThat(w.ownLaunchTemplateName("ci")).isEqualTo("aws-delivery-stages-ci/windows");
         assertThat(c.templateFor("docker")).contains(l);
         assertThat(c.templateFor("")).contains(l);
 
