@@ -162,7 +162,9 @@ public final class SpotEngine {
 
     private void publish() {
         Map<String, Boolean> m = new HashMap<>();
-        agents.values().forEach(a -> m.put(a.instanceId(), a.acceptingWork() || a.state() == AgentState.LAUNCHING));
+        // An agent whose template the configuration no longer has takes no work: it retires once idle.
+        agents.values().forEach(a -> m.put(a.instanceId(), config.template(a.templateName()).isPresent()
+                && (a.acceptingWork() || a.state() == AgentState.LAUNCHING)));
         acceptance = Map.copyOf(m);
     }
 

@@ -665,6 +665,31 @@ class SpotEngineTest {
     }
 
     @Test
+    void anAgentWhoseTemplateIsRemovedTakesNoMoreWork() {
+        AgentTemplate linux = AgentTemplate.builder("linux").launchTemplateId("lt-0123456789abcdef0")
+                .instanceTypes("m5.large").labels(List.of("linux")).build();
+        AgentTemplate gpu = AgentTemplate.builder("gpu").launchTemplateId("lt-0123456789abcdef0")
+                .instanceTypes("m5.2xlarge").labels(List.of("gpu")).build();
+        SpotEngine engine = engine(SpotFleetConfig.builder("linux-spot", "jenkins-test").subnetIds(SUBNETS)
+                .templates(List.of(linux, gpu)).build());
+        engine.step(new Demand(Map.of("linux", 1, "gpu", 1)), List.of());
+        engine.step(Demand.none(), connected(engine, Map.of()));
+        String linuxOne = engine.agents().stream().filter(a -> a.templateName().equals("linux")).findFirst()
+                .orElseThrow().instanceId();
+        String gpuOne = engine.agents().stream().filter(a -> a.templateName().equals("gpu")).findFirst()
+                .orElseThrow().instanceId();
+        assertThat(engine.acceptsWork(gpuOne)).isTrue();
+
+        engine.reconfigure(SpotFleetConfig.builder("linux-spot", "jenkins-test").subnetIds(SUBNETS)
+                .templates(List.of(linux)).build(), new Ec2FleetApi(aws, clock));
+
+        assertThat(engine.acceptsWork(gpuOne)).as("its template is gone: it only waits to retire").isFalse();
+        assertThat(engine.acceptsWork(linuxOne)).isTrue();
+        EngineStep idle = engine.step(Demand.none(), connected(engine, Map.of()));
+        assertThat(idle.retiring()).extracting(Agent::instanceId).containsExactly(gpuOne);
+    }
+
+    @Test
     void aTemplateWhoseLaunchFailsOutrightHoldsNoOtherTemplate() {
         ec2.server().failNext("CreateFleet", 1, FakeError.accessDenied("ec2:CreateFleet"));
         AgentTemplate linux = AgentTemplate.builder("linux").launchTemplateId("lt-0123456789abcdef0")
