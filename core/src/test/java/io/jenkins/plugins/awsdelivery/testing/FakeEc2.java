@@ -52,6 +52,7 @@ public final class FakeEc2 implements AutoCloseable {
     private final FakeAwsServer server = new FakeAwsServer(FakeAwsServer.Protocol.EC2_QUERY, "ec2");
     private final Supplier<Instant> clock;
     private final Map<String, Integer> spotCapacity = new HashMap<>();
+    private final Map<String, String> spotErrorCodes = new HashMap<>();
     private final Map<String, Integer> onDemandCapacity = new HashMap<>();
     private int defaultCapacity = 1000;
     private String limitCode;
@@ -238,6 +239,14 @@ public final class FakeEc2 implements AutoCloseable {
     /** Spot capacity left in one pool ({@code type@subnet}); pools not named have plenty. */
     public synchronized FakeEc2 spotCapacity(String type, String subnet, int instances) {
         spotCapacity.put(type + "@" + subnet, instances);
+        spotErrorCodes.remove(type + "@" + subnet);
+        return this;
+    }
+
+    /** A Spot pool that launches nothing and answers with {@code code} (such as SpotMaxPriceTooLow). */
+    public synchronized FakeEc2 spotError(String type, String subnet, String code) {
+        spotCapacity(type, subnet, 0);
+        spotErrorCodes.put(type + "@" + subnet, code);
         return this;
     }
 
@@ -359,7 +368,9 @@ public final class FakeEc2 implements AutoCloseable {
                     int left = capacity.getOrDefault(o.pool(), defaultCapacity);
                     if (left <= 0) {
                         if (failedPools.add(market + o.pool())) {
-                            errors.append(error(o, market, "InsufficientInstanceCapacity", "There is no Spot "
+                            String code = market.equals("spot") ? spotErrorCodes.get(o.pool()) : null;
+                            errors.append(code != null ? error(o, market, code, "EC2 refused this pool.")
+                                    : error(o, market, "InsufficientInstanceCapacity", "There is no Spot "
                                     + "capacity available that matches your request."));
                         }
                     } else if (left > bestLeft) {

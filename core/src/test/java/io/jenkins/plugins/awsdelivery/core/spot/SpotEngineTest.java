@@ -689,6 +689,38 @@ class SpotEngineTest {
         assertThat(idle.retiring()).extracting(Agent::instanceId).containsExactly(gpuOne);
     }
 
+    private static boolean asksFor(Map<String, String> form, String type, String subnet) {
+        for (int n = 1; form.containsKey("LaunchTemplateConfigs.1.Overrides." + n + ".InstanceType"); n++) {
+            if (type.equals(form.get("LaunchTemplateConfigs.1.Overrides." + n + ".InstanceType"))
+                    && subnet.equals(form.get("LaunchTemplateConfigs.1.Overrides." + n + ".SubnetId"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void aPriceErrorCoolsThePoolForItsTemplateOnlyAndACapacityErrorForAll() {
+        ec2.spotError("m5.large", SUBNETS.get(0), "SpotMaxPriceTooLow");
+        ec2.spotCapacity("m5a.large", SUBNETS.get(1), 0);
+        AgentTemplate windows = AgentTemplate.builder("windows").launchTemplateId("lt-0123456789abcdef0")
+                .instanceTypes("m5.large", "m5a.large").labels(List.of("windows")).build();
+        AgentTemplate linux = AgentTemplate.builder("linux").launchTemplateId("lt-0123456789abcdef0")
+                .instanceTypes("m5.large", "m5a.large").labels(List.of("linux")).build();
+        SpotEngine engine = engine(SpotFleetConfig.builder("linux-spot", "jenkins-test").subnetIds(SUBNETS)
+                .templates(List.of(windows, linux)).onDemandFallback(false).build());
+
+        assertThat(engine.step(Demand.of("windows", 1), List.of()).launched()).hasSize(1);
+
+        ec2.spotCapacity("m5.large", SUBNETS.get(0), 10).spotCapacity("m5a.large", SUBNETS.get(1), 10);
+        ec2.server().clearRequests();
+        assertThat(engine.step(Demand.of("linux", 1), List.of()).launched()).hasSize(1);
+        Map<String, String> form = ec2.server().requests("CreateFleet").get(0).form();
+        assertThat(asksFor(form, "m5.large", SUBNETS.get(0)))
+                .as("the windows template's price was too low there, not the linux one's").isTrue();
+        assertThat(asksFor(form, "m5a.large", SUBNETS.get(1))).as("no capacity there, for anyone").isFalse();
+    }
+
     @Test
     void aTemplateWhoseLaunchFailsOutrightHoldsNoOtherTemplate() {
         ec2.server().failNext("CreateFleet", 1, FakeError.accessDenied("ec2:CreateFleet"));
