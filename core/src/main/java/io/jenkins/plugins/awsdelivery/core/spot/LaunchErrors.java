@@ -38,6 +38,14 @@ public final class LaunchErrors {
         return CAPACITY.contains(code);
     }
 
+    /**
+     * True for a limit of one family of instance types (the vCPU quota of, say, standard or GPU instances): it
+     * holds the templates asking for that family, not the account's other launches.
+     */
+    public static boolean perInstanceFamily(String code) {
+        return "VcpuLimitExceeded".equals(code);
+    }
+
     public static Meaning meaning(String code) {
         if (code == null) {
             return Meaning.OTHER;

@@ -527,6 +527,16 @@ public final class SpotEngine {
         if (outcome.limit().isPresent()) {
             FleetApi.PoolError limit = outcome.limit().get();
             counters.launchErrors.merge(limit.code(), 1L, Long::sum);
+            if (LaunchErrors.perInstanceFamily(limit.code())) {
+                // A vCPU quota is per family of instance types: other templates may use other families.
+                TemplatePause p = templatePauses.computeIfAbsent(t.name(), n -> new TemplatePause());
+                p.until = now.plus(LIMIT_PAUSE);
+                p.reason = prefix + "EC2 refused the launch with " + limit.code() + ": "
+                        + StageException.sentence(limit.message()) + " " + LaunchErrors.limitHint(limit.code());
+                messages.add(StageException.sentence(p.reason) + " Launching" + (prefix.isEmpty() ? ""
+                        : " of template " + t.name()) + " pauses for " + LIMIT_PAUSE.toMinutes() + " min.");
+                return true;
+            }
             launchesPausedUntil = now.plus(LIMIT_PAUSE);
             pauseReason = "EC2 refused the launch with " + limit.code() + ": " + StageException.sentence(limit.message())
                     + " " + LaunchErrors.limitHint(limit.code());

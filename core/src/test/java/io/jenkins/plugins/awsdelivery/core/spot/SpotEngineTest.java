@@ -722,6 +722,39 @@ class SpotEngineTest {
     }
 
     @Test
+    void aVcpuQuotaPausesOnlyTheTemplateThatMetItAndAnAccountWideLimitPausesAll() {
+        ec2.limit("VcpuLimitExceeded", 0);
+        AgentTemplate gpu = AgentTemplate.builder("gpu").launchTemplateId("lt-0123456789abcdef0")
+                .instanceTypes("m5.2xlarge").labels(List.of("gpu")).build();
+        AgentTemplate linux = AgentTemplate.builder("linux").launchTemplateId("lt-0123456789abcdef0")
+                .instanceTypes("m5.large").labels(List.of("linux")).build();
+        SpotEngine engine = engine(SpotFleetConfig.builder("linux-spot", "jenkins-test").subnetIds(SUBNETS)
+                .templates(List.of(gpu, linux)).build());
+
+        EngineStep first = engine.step(new Demand(Map.of("gpu", 1)), List.of());
+        assertThat(first.launched()).isEmpty();
+        assertThat(engine.pausedBecause()).hasValueSatisfying(r -> assertThat(r)
+                .startsWith("Template gpu: EC2 refused the launch with VcpuLimitExceeded"));
+
+        ec2.limit(null, 0); // the other family's quota has room
+        clock.advance(Duration.ofSeconds(30));
+        EngineStep next = engine.step(new Demand(Map.of("gpu", 1, "linux", 1)), List.of());
+        assertThat(next.launched()).extracting(Agent::templateName).containsExactly("linux");
+        assertThat(next.plan()).contains("launching paused until");
+
+        ec2.limit("MaxSpotInstanceCountExceeded", 0);
+        clock.advance(Duration.ofSeconds(30));
+        EngineStep account = engine.step(new Demand(Map.of("gpu", 1, "linux", 2)), List.of());
+        assertThat(account.launched()).isEmpty();
+        ec2.limit(null, 0);
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(engine.step(new Demand(Map.of("linux", 2)), List.of()).launched())
+                .as("an account-wide limit holds every template").isEmpty();
+        assertThat(engine.pausedBecause()).hasValueSatisfying(r -> assertThat(r)
+                .startsWith("EC2 refused the launch with MaxSpotInstanceCountExceeded"));
+    }
+
+    @Test
     void aTemplateWhoseLaunchFailsOutrightHoldsNoOtherTemplate() {
         ec2.server().failNext("CreateFleet", 1, FakeError.accessDenied("ec2:CreateFleet"));
         AgentTemplate linux = AgentTemplate.builder("linux").launchTemplateId("lt-0123456789abcdef0")
