@@ -120,6 +120,10 @@ public final class SpotEngine {
         this.launcher = new FleetLauncher(newConfig, newApi, cooldowns);
         // A template's launch template or AMI may have changed: find or make them again at the next launch.
         launchTemplateIds.clear();
+        // A saved configuration may fix what paused launching (a template, a role, a lower maximum): try at once.
+        templatePauses.clear();
+        launchesPausedUntil = Instant.MIN;
+        pauseReason = "";
         for (Agent a : agents.values()) {
             newConfig.template(a.templateName()).ifPresent(t -> a.maxTotalUses(t.maxTotalUses()));
         }

@@ -755,6 +755,29 @@ class SpotEngineTest {
     }
 
     @Test
+    void aSavedConfigurationLaunchesAtOnceAfterAFailureOrALimitPausedLaunching() {
+        ec2.server().failNext("CreateFleet", 1, FakeError.accessDenied("ec2:CreateFleet"));
+        SpotEngine engine = engine(config().build());
+        assertThat(engine.step(Demand.of("linux", 1), List.of()).launched()).isEmpty();
+        assertThat(engine.pausedBecause()).isPresent();
+
+        clock.advance(Duration.ofSeconds(5));
+        engine.reconfigure(config().build(), new Ec2FleetApi(aws, clock));
+        assertThat(engine.pausedBecause()).as("the fix is saved: no wait for the pause").isEmpty();
+        assertThat(engine.step(Demand.of("linux", 1), List.of()).launched()).hasSize(1);
+
+        ec2.limit("MaxSpotInstanceCountExceeded", 1);
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(engine.step(Demand.of("linux", 4), List.of()).launched()).isEmpty();
+        assertThat(engine.pausedBecause()).hasValueSatisfying(r -> assertThat(r)
+                .contains("MaxSpotInstanceCountExceeded"));
+        ec2.limit(null, 0); // the quota was raised
+        clock.advance(Duration.ofSeconds(5));
+        engine.reconfigure(config().build(), new Ec2FleetApi(aws, clock));
+        assertThat(engine.step(Demand.of("linux", 4), List.of()).launched()).isNotEmpty();
+    }
+
+    @Test
     void aTemplateWhoseLaunchFailsOutrightHoldsNoOtherTemplate() {
         ec2.server().failNext("CreateFleet", 1, FakeError.accessDenied("ec2:CreateFleet"));
         AgentTemplate linux = AgentTemplate.builder("linux").launchTemplateId("lt-0123456789abcdef0")
