@@ -387,7 +387,9 @@ public final class SpotEngine {
                 Agent a = template.map(t -> newAgent(i.instanceId(), i.pool(), i.market(),
                                 i.launchTime() == null ? now : i.launchTime(), true, t))
                         .orElseGet(() -> new Agent(i.instanceId(), i.pool(), i.market(),
-                                i.launchTime() == null ? now : i.launchTime(), 1, true, name, 0));
+                                i.launchTime() == null ? now : i.launchTime(), config.templateListing(i.pool()
+                                        .instanceType()).map(t -> t.executorsPerAgent() * t.weightOf(i.pool()
+                                        .instanceType())).orElse(1), true, name, 0));
                 if (template.isEmpty()) {
                     messages.add("Instance " + i.instanceId() + " was launched for template " + name + ", which "
                             + "the cloud no longer has: it is terminated once idle.");

@@ -778,6 +778,25 @@ class SpotEngineTest {
     }
 
     @Test
+    void anAdoptedInstanceOfARemovedTemplateWeighsWhatATemplateListingItsTypeSays() {
+        Map<String, String> gone = new java.util.HashMap<>(Map.of(SpotFleetConfig.TAG_CONTROLLER, "jenkins-test",
+                SpotFleetConfig.TAG_CLOUD, "linux-spot", SpotFleetConfig.TAG_TEMPLATE, "old-big"));
+        String oldBig = ec2.addInstance("m5.2xlarge", SUBNETS.get(0), "spot", gone, clock.instant());
+        AgentTemplate linux = AgentTemplate.builder("linux").launchTemplateId("lt-0123456789abcdef0")
+                .instanceTypes("m5.large").executorsPerAgent(2).labels(List.of("linux")).build();
+        AgentTemplate big = AgentTemplate.builder("big").launchTemplateId("lt-0123456789abcdef0")
+                .instanceTypes("m5.2xlarge:2").executorsPerAgent(4).labels(List.of("big")).build();
+        SpotEngine engine = engine(SpotFleetConfig.builder("linux-spot", "jenkins-test").subnetIds(SUBNETS)
+                .templates(List.of(linux, big)).maxAgents(3).build());
+
+        EngineStep step = engine.step(new Demand(Map.of("linux", 10)), List.of());
+
+        assertThat(engine.agent(oldBig).orElseThrow().executors()).as("m5.2xlarge is weight 2 at 4 executors")
+                .isEqualTo(8);
+        assertThat(step.launched()).as("the adopted weight-2 instance leaves 1 of the cloud's 3").hasSize(1);
+    }
+
+    @Test
     void aTemplateWhoseLaunchFailsOutrightHoldsNoOtherTemplate() {
         ec2.server().failNext("CreateFleet", 1, FakeError.accessDenied("ec2:CreateFleet"));
         AgentTemplate linux = AgentTemplate.builder("linux").launchTemplateId("lt-0123456789abcdef0")
