@@ -65,6 +65,7 @@ public final class FakeEc2 implements AutoCloseable {
     private final Map<String, String[]> subnets = new LinkedHashMap<>();
     private final Map<String, String[]> launchTemplates = new LinkedHashMap<>();
     private final Map<String, String> images = new LinkedHashMap<>();
+    private final Set<String> windowsImages = new LinkedHashSet<>();
     /** The instance types the fake knows: architecture, vCPUs, MiB. */
     private static final Map<String, String[]> TYPES = Map.of(
             "m5.large", new String[] {"x86_64", "2", "8192"}, "c5.large", new String[] {"x86_64", "2", "4096"},
@@ -103,6 +104,12 @@ public final class FakeEc2 implements AutoCloseable {
     public synchronized FakeEc2 image(String id, String architecture) {
         images.put(id, architecture);
         return this;
+    }
+
+    /** A Windows image: DescribeImages answers with {@code platform} windows (Linux images have none). */
+    public synchronized FakeEc2 windowsImage(String id, String architecture) {
+        windowsImages.add(id);
+        return image(id, architecture);
     }
 
     private static List<String> indexed(RecordedRequest r, String prefix) {
@@ -227,7 +234,8 @@ public final class FakeEc2 implements AutoCloseable {
                         "The image id '[" + id + "]' does not exist"));
             }
             items.append("<item><imageId>").append(id).append("</imageId><imageState>available</imageState>")
-                    .append("<architecture>").append(arch).append("</architecture><name>agent-image</name></item>");
+                    .append("<architecture>").append(arch).append("</architecture><name>agent-image</name>")
+                    .append(windowsImages.contains(id) ? "<platform>windows</platform>" : "").append("</item>");
         }
         return answer("DescribeImages", "<imagesSet>" + items + "</imagesSet>");
     }

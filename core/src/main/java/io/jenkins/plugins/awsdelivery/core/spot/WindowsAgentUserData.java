@@ -81,7 +81,8 @@ public final class WindowsAgentUserData {
             if (arg.endsWith("\\") && arg.chars().anyMatch(Character::isWhitespace)) {
                 throw StageException.invalidInput("The JVM option '" + arg + "' contains a space and ends with a "
                         + "backslash: Windows PowerShell passes it in double quotes, and the backslash would escape "
-                        + "the closing quote.", "Remove the trailing backslash (a Windows directory works without it).");
+                        + "the closing quote.",
+                        "Remove the trailing backslash (a Windows directory works without it).");
             }
         }
         String launcher = launcher(url, agentDir, jvmArgs);
