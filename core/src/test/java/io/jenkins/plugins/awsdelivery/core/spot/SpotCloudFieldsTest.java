@@ -55,6 +55,20 @@ class SpotCloudFieldsTest {
     }
 
     @Test
+    void vcpuAndMemoryRangesAreNeverSilentlyIgnored() {
+        Map<String, Object> maxOnly = new LinkedHashMap<>(Map.of("name", "ranges", "labelString", "r",
+                "launchTemplate", "agents", "maxVcpu", 8));
+        assertThatThrownBy(() -> SpotCloudFields.of(Map.of("name", "ci", "subnetIds", "subnet-0aaaaaaaaaaaaaaa1",
+                "templates", List.of(maxOnly))).toConfig("jenkins-1"))
+                .hasMessageContaining("The minimum vCPU count must be at least 1, not 0.");
+        Map<String, Object> both = new LinkedHashMap<>(Map.of("name", "both", "labelString", "b",
+                "launchTemplate", "agents", "minVcpu", 2, "instanceTypes", "m5.large"));
+        assertThatThrownBy(() -> SpotCloudFields.of(Map.of("name", "ci", "subnetIds", "subnet-0aaaaaaaaaaaaaaa1",
+                "templates", List.of(both))).toConfig("jenkins-1"))
+                .hasMessageContaining("Both instance types and vCPU/memory ranges are set.");
+    }
+
+    @Test
     void aWindowsTemplateIsRefusedOnACloudWhoseAgentsConnectOverSsh() {
         Map<String, Object> windows = new LinkedHashMap<>(Map.of("name", "win", "labelString", "windows",
                 "platform", "windows", "launchTemplate", "agents", "instanceTypes", "m5.large"));
