@@ -52,6 +52,7 @@ public final class FakeEc2 implements AutoCloseable {
     private final FakeAwsServer server = new FakeAwsServer(FakeAwsServer.Protocol.EC2_QUERY, "ec2");
     private final Supplier<Instant> clock;
     private final Map<String, Integer> spotCapacity = new HashMap<>();
+    private final Map<String, String> spotErrorCodes = new HashMap<>();
     private final Map<String, Integer> onDemandCapacity = new HashMap<>();
     private int defaultCapacity = 1000;
     private String limitCode;
@@ -64,6 +65,7 @@ public final class FakeEc2 implements AutoCloseable {
     private final Map<String, String[]> subnets = new LinkedHashMap<>();
     private final Map<String, String[]> launchTemplates = new LinkedHashMap<>();
     private final Map<String, String> images = new LinkedHashMap<>();
+    private final Set<String> windowsImages = new LinkedHashSet<>();
     /** The instance types the fake knows: architecture, vCPUs, MiB. */
     private static final Map<String, String[]> TYPES = Map.of(
             "m5.large", new String[] {"x86_64", "2", "8192"}, "c5.large", new String[] {"x86_64", "2", "4096"},
@@ -102,6 +104,12 @@ public final class FakeEc2 implements AutoCloseable {
     public synchronized FakeEc2 image(String id, String architecture) {
         images.put(id, architecture);
         return this;
+    }
+
+    /** A Windows image: DescribeImages answers with {@code platform} windows (Linux images have none). */
+    public synchronized FakeEc2 windowsImage(String id, String architecture) {
+        windowsImages.add(id);
+        return image(id, architecture);
     }
 
     private static List<String> indexed(RecordedRequest r, String prefix) {
@@ -226,7 +234,8 @@ public final class FakeEc2 implements AutoCloseable {
                         "The image id '[" + id + "]' does not exist"));
             }
             items.append("<item><imageId>").append(id).append("</imageId><imageState>available</imageState>")
-                    .append("<architecture>").append(arch).append("</architecture><name>agent-image</name></item>");
+                    .append("<architecture>").append(arch).append("</architecture><name>agent-image</name>")
+                    .append(windowsImages.contains(id) ? "<platform>windows</platform>" : "").append("</item>");
         }
         return answer("DescribeImages", "<imagesSet>" + items + "</imagesSet>");
     }
@@ -238,6 +247,14 @@ public final class FakeEc2 implements AutoCloseable {
     /** Spot capacity left in one pool ({@code type@subnet}); pools not named have plenty. */
     public synchronized FakeEc2 spotCapacity(String type, String subnet, int instances) {
         spotCapacity.put(type + "@" + subnet, instances);
+        spotErrorCodes.remove(type + "@" + subnet);
+        return this;
+    }
+
+    /** A Spot pool that launches nothing and answers with {@code code} (such as SpotMaxPriceTooLow). */
+    public synchronized FakeEc2 spotError(String type, String subnet, String code) {
+        spotCapacity(type, subnet, 0);
+        spotErrorCodes.put(type + "@" + subnet, code);
         return this;
     }
 
@@ -359,7 +376,9 @@ public final class FakeEc2 implements AutoCloseable {
                     int left = capacity.getOrDefault(o.pool(), defaultCapacity);
                     if (left <= 0) {
                         if (failedPools.add(market + o.pool())) {
-                            errors.append(error(o, market, "InsufficientInstanceCapacity", "There is no Spot "
+                            String code = market.equals("spot") ? spotErrorCodes.get(o.pool()) : null;
+                            errors.append(code != null ? error(o, market, code, "EC2 refused this pool.")
+                                    : error(o, market, "InsufficientInstanceCapacity", "There is no Spot "
                                     + "capacity available that matches your request."));
                         }
                     } else if (left > bestLeft) {

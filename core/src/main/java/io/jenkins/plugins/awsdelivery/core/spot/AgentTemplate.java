@@ -146,11 +146,12 @@ public final class AgentTemplate implements Serializable {
     /**
      * The name of the launch template the engine keeps for this template's AMI settings: {@code
      * aws-delivery-stages-<cloud>} for the template named "default" (the name single-template clouds always used),
-     * {@code aws-delivery-stages-<cloud>-<template>} for the others.
+     * {@code aws-delivery-stages-<cloud>/<template>} for the others. Cloud names cannot contain '/' (EC2 allows it
+     * in launch template names), so template "win" of cloud "ci" never meets the default template of cloud "ci-win".
      */
     public String ownLaunchTemplateName(String cloudName) {
         return DEFAULT_NAME.equals(name) ? "aws-delivery-stages-" + cloudName
-                : "aws-delivery-stages-" + cloudName + "-" + name;
+                : "aws-delivery-stages-" + cloudName + "/" + name;
     }
 
     public Optional<String> amiId() {

@@ -67,12 +67,9 @@ public final class AgentUserData {
     }
 
     /**
-     * The boot script for a template's platform: {@link #render} for Linux; a blank {@code remoteFs} is the
-     * platform's default directory ({@link AgentPlatform#defaultRemoteFs()}).
-     *
-     * <p>Windows: the PowerShell bootstrap ({@code WindowsAgentUserData.render}, same parameters) is wired here
-     * when it is merged into this branch; until then a Windows template is refused with a clear message rather than
-     * given a Linux script.
+     * The boot script for a template's platform: {@link #render} for Linux, the PowerShell bootstrap of
+     * {@link WindowsAgentUserData#render} (same parameters) for Windows; a blank {@code remoteFs} is the platform's
+     * default directory ({@link AgentPlatform#defaultRemoteFs()}).
      */
     public static String forTemplate(AgentPlatform platform, String controllerUrl, String cloudName, String remoteFs,
                                      String jvmOptions, String extraScript) {

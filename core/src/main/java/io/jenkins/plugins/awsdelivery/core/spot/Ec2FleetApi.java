@@ -264,11 +264,29 @@ public final class Ec2FleetApi implements FleetApi {
                     .launchTemplate().launchTemplateId();
         }
         LaunchTemplateVersion current = latest.get();
+        refuseForeign(name, current.launchTemplateId(), config);
         if (!sameData(current, wanted)) {
             aws.call("ec2:CreateLaunchTemplateVersion", () -> ec2().createLaunchTemplateVersion(r -> r
                     .launchTemplateId(current.launchTemplateId()).launchTemplateData(wanted)));
         }
         return current.launchTemplateId();
+    }
+
+    /** Refuses a launch template of this name that another cloud or controller made (or someone made by hand). */
+    private void refuseForeign(String name, String launchTemplateId, SpotFleetConfig config) {
+        Map<String, String> have = new java.util.HashMap<>();
+        aws.call("ec2:DescribeLaunchTemplates", () -> ec2().describeLaunchTemplates(r -> r
+                .launchTemplateIds(launchTemplateId))).launchTemplates()
+                .forEach(t -> t.tags().forEach(tag -> have.put(tag.key(), tag.value())));
+        if (!config.cloudName().equals(have.get(SpotFleetConfig.TAG_CLOUD))
+                || !config.controllerId().equals(have.get(SpotFleetConfig.TAG_CONTROLLER))) {
+            throw io.jenkins.plugins.awsdelivery.core.StageException.invalidInput("The launch template " + name
+                    + " (" + launchTemplateId + ") exists but is not this cloud's: its tags "
+                    + SpotFleetConfig.TAG_CLOUD + "=" + have.get(SpotFleetConfig.TAG_CLOUD) + ", "
+                    + SpotFleetConfig.TAG_CONTROLLER + "=" + have.get(SpotFleetConfig.TAG_CONTROLLER)
+                    + " are not cloud '" + config.cloudName() + "' of controller '" + config.controllerId() + "'.",
+                    "Delete or rename that launch template, or rename the cloud.");
+        }
     }
 
     private static boolean isNotFound(AwsServiceException e) {

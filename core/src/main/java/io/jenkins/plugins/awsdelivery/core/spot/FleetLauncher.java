@@ -90,10 +90,10 @@ final class FleetLauncher {
                     case POOL_UNAVAILABLE -> {
                         if (onDemandFallback) {
                             e.pool().ifPresent(p -> cooldowns.coolDown(p, Market.ON_DEMAND, now,
-                                    config.poolCooldown(), template.name()));
+                                    config.poolCooldown(), template.name(), LaunchErrors.sharedByTemplates(e.code())));
                         } else if (e.pool().isPresent() && cooled.add(e.pool().get())) {
                             cooldowns.coolDown(e.pool().get(), e.market(), now, config.poolCooldown(),
-                                    template.name());
+                                    template.name(), LaunchErrors.sharedByTemplates(e.code()));
                             newlyCooled++;
                         }
                     }

@@ -91,7 +91,9 @@ public final class FleetPlanner {
         int activeOnDemandUnits = 0;
         for (Agent a : agents) {
             Need n = needs.get(a.templateName());
-            int units = n == null ? 1 : units(a, n.template);
+            // An agent of a template the cloud no longer has weighs what a template listing its type says.
+            int units = n == null ? config.templateListing(a.pool().instanceType())
+                    .map(t -> t.weightOf(a.pool().instanceType())).orElse(1) : units(a, n.template);
             if (a.countsTowardMaximum()) {
                 countedAll += units;
                 if (n != null) {

@@ -23,7 +23,28 @@ public final class LaunchErrors {
             "InstanceLimitExceeded", "MaxSpotFleetRequestCountExceeded", "MaxFleetCountExceeded",
             "TargetCapacityLimitExceededException", "PendingVerification");
 
+    /** Capacity errors: the pool has no instances for anyone, whichever template asks. */
+    private static final Set<String> CAPACITY = Set.of("InsufficientInstanceCapacity", "InsufficientCapacity",
+            "InsufficientHostCapacity", "UnfulfillableCapacity", "InsufficientFreeAddressesInSubnet",
+            "InsufficientCapacityOnHost", "capacity-not-available");
+
     private LaunchErrors() {}
+
+    /**
+     * True when a pool error holds for every template (no capacity); false when it may concern the asking template
+     * only (its price, or a type its AMI or platform does not support), so other templates still try the pool.
+     */
+    public static boolean sharedByTemplates(String code) {
+        return CAPACITY.contains(code);
+    }
+
+    /**
+     * True for a limit of one family of instance types (the vCPU quota of, say, standard or GPU instances): it
+     * holds the templates asking for that family, not the account's other launches.
+     */
+    public static boolean perInstanceFamily(String code) {
+        return "VcpuLimitExceeded".equals(code);
+    }
 
     public static Meaning meaning(String code) {
         if (code == null) {

@@ -15,20 +15,32 @@ public final class PoolCooldowns implements Serializable {
     private final Map<String, Instant> until = new HashMap<>();
 
     /**
-     * A pool of one instance type is the same capacity whichever template asks for it; an attribute-selected pool
-     * ({@link Pool#ANY_TYPE}) is a different selection per template, so it cools down for its template only.
+     * A pool of one instance type is the same capacity whichever template asks for it, so a capacity error cools it
+     * for all; an error that may be the asking template's own (price, unsupported), and any attribute-selected pool
+     * ({@link Pool#ANY_TYPE}, a different selection per template), cools it for that template only.
      */
-    private static String key(Pool pool, Market market, String template) {
-        return market + "/" + (Pool.ANY_TYPE.equals(pool.instanceType()) && template != null ? template + ":" : "")
-                + pool;
+    private static String sharedKey(Pool pool, Market market) {
+        return market + "/" + pool;
+    }
+
+    private static String templateKey(Pool pool, Market market, String template) {
+        return market + "/" + template + ":" + pool;
     }
 
     public synchronized void coolDown(Pool pool, Market market, Instant now, Duration cooldown) {
         coolDown(pool, market, now, cooldown, null);
     }
 
+    /** A capacity error: cools the pool for every template (attribute-selected pools: for {@code template}). */
     public synchronized void coolDown(Pool pool, Market market, Instant now, Duration cooldown, String template) {
-        until.put(key(pool, market, template), now.plus(cooldown));
+        coolDown(pool, market, now, cooldown, template, true);
+    }
+
+    /** Cools the pool down for every template when {@code shared}, else for {@code template} only. */
+    public synchronized void coolDown(Pool pool, Market market, Instant now, Duration cooldown, String template,
+            boolean shared) {
+        boolean own = template != null && (!shared || Pool.ANY_TYPE.equals(pool.instanceType()));
+        until.put(own ? templateKey(pool, market, template) : sharedKey(pool, market), now.plus(cooldown));
     }
 
     public synchronized boolean isCooling(Pool pool, Market market, Instant now) {
@@ -36,7 +48,13 @@ public final class PoolCooldowns implements Serializable {
     }
 
     public synchronized boolean isCooling(Pool pool, Market market, Instant now, String template) {
-        Instant end = until.get(key(pool, market, template));
+        boolean sharedApplies = template == null || !Pool.ANY_TYPE.equals(pool.instanceType());
+        return sharedApplies && cooling(sharedKey(pool, market), now)
+                || template != null && cooling(templateKey(pool, market, template), now);
+    }
+
+    private boolean cooling(String key, Instant now) {
+        Instant end = until.get(key);
         return end != null && now.isBefore(end);
     }
 

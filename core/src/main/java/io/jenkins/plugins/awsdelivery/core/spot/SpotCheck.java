@@ -34,9 +34,10 @@ import software.amazon.awssdk.services.iam.model.InstanceProfile;
  * resource: the subnets exist (DescribeSubnets), the instance types exist (DescribeInstanceTypes) and are offered in
  * the subnets' zones (DescribeInstanceTypeOfferings), the launch template and its version exist
  * (DescribeLaunchTemplates, DescribeLaunchTemplateVersions), the image exists, is available and fits the types'
- * architectures (DescribeImages), the security groups exist in the subnets' VPC (DescribeSecurityGroups), the
- * instance profile exists (iam:GetInstanceProfile), and EC2 accepts a dry-run CreateFleet. Every problem is listed,
- * and a call AWS denies is a problem naming the IAM action, so one run shows all that is to fix.
+ * architectures and the template's platform (DescribeImages), the security groups exist in the subnets' VPC
+ * (DescribeSecurityGroups), the instance profile exists (iam:GetInstanceProfile), and EC2 accepts a dry-run
+ * CreateFleet. Every problem is listed, and a call AWS denies is a problem naming the IAM action, so one run shows all
+ * that is to fix.
  *
  * <p>With a launch template, its image, security groups and instance profile are checked as well.
  */
@@ -101,7 +102,7 @@ public final class SpotCheck {
         Optional<ResponseLaunchTemplateData> template = t.usesAmi() ? Optional.empty() : launchTemplate(t);
         String field = t.usesAmi() ? "amiId" : "launchTemplate";
         Optional<String> image = t.amiId().or(() -> template.map(ResponseLaunchTemplateData::imageId));
-        image.ifPresent(id -> image(field, id, types));
+        image.ifPresent(id -> image(field, id, types, t));
         List<String> groups = t.usesAmi() ? t.securityGroupIds()
                 : template.map(ResponseLaunchTemplateData::securityGroupIds).orElse(List.of());
         securityGroups(t.usesAmi() ? "securityGroupIds" : "launchTemplate", groups, subnets);
@@ -278,7 +279,7 @@ public final class SpotCheck {
         return Optional.ofNullable(v.launchTemplateData());
     }
 
-    private void image(String field, String imageId, Map<String, InstanceTypeInfo> types) {
+    private void image(String field, String imageId, Map<String, InstanceTypeInfo> types, AgentTemplate template) {
         if (imageId == null || imageId.startsWith("resolve:ssm:")) {
             if (imageId != null) {
                 found("image: from SSM parameter " + imageId.substring("resolve:ssm:".length()));
@@ -302,6 +303,16 @@ public final class SpotCheck {
             problem(field, ProblemKind.NOT_USABLE, "Image " + imageId + where + " is " + image.stateAsString()
                     + ", not available. Use an available AMI.");
         }
+        // DescribeImages gives platform "windows" for Windows images and nothing for Linux ones.
+        AgentPlatform imagePlatform = "windows".equalsIgnoreCase(image.platformAsString()) ? AgentPlatform.WINDOWS
+                : AgentPlatform.LINUX;
+        if (imagePlatform != template.platform()) {
+            problem("platform", ProblemKind.NOT_USABLE, "Image " + imageId + where + " is a "
+                    + label(imagePlatform) + " image, but template " + template.name() + " starts "
+                    + label(template.platform()) + " agents (platform: " + template.platform().fieldValue()
+                    + "). Use a " + label(template.platform()) + " AMI, or set the template's platform to "
+                    + imagePlatform.fieldValue() + ".");
+        }
         String arch = image.architectureAsString();
         found("image " + imageId + where + ": " + image.name() + ", " + arch + ", " + image.stateAsString());
         types.forEach((name, t) -> {
@@ -312,6 +323,10 @@ public final class SpotCheck {
                         + " but image " + imageId + " is " + arch + ". Use types of the image's architecture.");
             }
         });
+    }
+
+    private static String label(AgentPlatform p) {
+        return p == AgentPlatform.WINDOWS ? "Windows" : "Linux";
     }
 
     private void securityGroups(String field, List<String> groupIds, Map<String, Subnet> subnets) {

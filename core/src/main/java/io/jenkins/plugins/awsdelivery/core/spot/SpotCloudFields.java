@@ -228,10 +228,19 @@ public final class SpotCloudFields {
         return out;
     }
 
-    /** One template's engine settings from its fields; throws naming the first wrong one. */
-    public AgentTemplate toTemplate() {
+    /**
+     * One template's engine settings from its fields; throws naming the first wrong one. As the plugin does, a
+     * template's {@code maxAgents} absent or 0 is the cloud-wide maximum, and otherwise at most that maximum; a
+     * Windows template is refused on a cloud whose agents connect over SSH.
+     */
+    public AgentTemplate toTemplate(int cloudMaxAgents, boolean ssh) {
         AgentTemplate.Builder b = AgentTemplate.builder(name());
-        text("platform").ifPresent(p -> b.platform(AgentPlatform.parse(p)));
+        AgentPlatform platform = text("platform").map(AgentPlatform::parse).orElse(AgentPlatform.LINUX);
+        if (ssh && platform == AgentPlatform.WINDOWS) {
+            throw StageException.invalidInput("Template " + name() + " is a Windows template, and Windows agents "
+                    + "connect inbound only.", "Use inbound for the cloud, or a Linux platform for this template.");
+        }
+        b.platform(platform);
         text("launchTemplate").ifPresent(b::launchTemplate);
         text("launchTemplateVersion").ifPresent(b::launchTemplateVersion);
         text("amiId").ifPresent(b::amiId);
@@ -245,9 +254,10 @@ public final class SpotCloudFields {
                     number("minMemoryMiB", 0), number("maxMemoryMiB", 0)));
         }
         b.instanceTypes(list("instanceTypes").stream().map(InstanceTypeWeight::parse).toList());
+        int maxAgents = number("maxAgents", 0); // the plugin keeps a negative maximum as 0
         return b.labels(new LinkedHashSet<>(list("labelString")))
                 .executorsPerAgent(number("numExecutors", 1))
-                .capacity(number("minAgents", 0), number("maxAgents", 10))
+                .capacity(number("minAgents", 0), maxAgents <= 0 ? cloudMaxAgents : Math.min(maxAgents, cloudMaxAgents))
                 .idleTimeout(Duration.ofMinutes(number("idleMinutes", 10)))
                 .maxTotalUses(number("maxTotalUses", 0))
                 .build();
@@ -260,10 +270,12 @@ public final class SpotCloudFields {
      * EC2 is asked.
      */
     public SpotFleetConfig toConfig(String controllerId) {
+        int cloudMaxAgents = number("maxAgents", 10);
+        boolean ssh = "ssh".equals(text("connection").orElse(""));
         SpotFleetConfig.Builder b = SpotFleetConfig.builder(name(), controllerId)
-                .templates(templates().stream().map(SpotCloudFields::toTemplate).toList());
+                .templates(templates().stream().map(t -> t.toTemplate(cloudMaxAgents, ssh)).toList());
         b.subnetIds(list("subnetIds"))
-                .maxAgents(number("maxAgents", 10))
+                .maxAgents(cloudMaxAgents)
                 .onDemandBase(number("onDemandBase", 0))
                 .allocationStrategy(text("allocationStrategy").map(AllocationStrategy::parse).orElse(null))
                 .onDemandFallback(flag("onDemandFallback", true))

@@ -122,6 +122,10 @@ public final class SpotEngine {
         this.launcher = new FleetLauncher(newConfig, newApi, cooldowns);
         // A template's launch template or AMI may have changed: find or make them again at the next launch.
         launchTemplateIds.clear();
+        // A saved configuration may fix what paused launching (a template, a role, a lower maximum): try at once.
+        templatePauses.clear();
+        launchesPausedUntil = Instant.MIN;
+        pauseReason = "";
         for (Agent a : agents.values()) {
             newConfig.template(a.templateName()).ifPresent(t -> a.maxTotalUses(t.maxTotalUses()));
         }
@@ -164,7 +168,9 @@ public final class SpotEngine {
 
     private void publish() {
         Map<String, Boolean> m = new HashMap<>();
-        agents.values().forEach(a -> m.put(a.instanceId(), a.acceptingWork() || a.state() == AgentState.LAUNCHING));
+        // An agent whose template the configuration no longer has takes no work: it retires once idle.
+        agents.values().forEach(a -> m.put(a.instanceId(), config.template(a.templateName()).isPresent()
+                && (a.acceptingWork() || a.state() == AgentState.LAUNCHING)));
         acceptance = Map.copyOf(m);
     }
 
@@ -438,7 +444,9 @@ public final class SpotEngine {
                 Agent a = template.map(t -> newAgent(i.instanceId(), i.pool(), i.market(),
                                 i.launchTime() == null ? now : i.launchTime(), true, t))
                         .orElseGet(() -> new Agent(i.instanceId(), i.pool(), i.market(),
-                                i.launchTime() == null ? now : i.launchTime(), 1, true, name, 0));
+                                i.launchTime() == null ? now : i.launchTime(), config.templateListing(i.pool()
+                                        .instanceType()).map(t -> t.executorsPerAgent() * t.weightOf(i.pool()
+                                        .instanceType())).orElse(1), true, name, 0));
                 if (template.isEmpty()) {
                     messages.add("Instance " + i.instanceId() + " was launched for template " + name + ", which "
                             + "the cloud no longer has: it is terminated once idle.");
@@ -582,6 +590,16 @@ public final class SpotEngine {
         if (outcome.limit().isPresent()) {
             FleetApi.PoolError limit = outcome.limit().get();
             counters.launchErrors.merge(limit.code(), 1L, Long::sum);
+            if (LaunchErrors.perInstanceFamily(limit.code())) {
+                // A vCPU quota is per family of instance types: other templates may use other families.
+                TemplatePause p = templatePauses.computeIfAbsent(t.name(), n -> new TemplatePause());
+                p.until = now.plus(LIMIT_PAUSE);
+                p.reason = prefix + "EC2 refused the launch with " + limit.code() + ": "
+                        + StageException.sentence(limit.message()) + " " + LaunchErrors.limitHint(limit.code());
+                messages.add(StageException.sentence(p.reason) + " Launching" + (prefix.isEmpty() ? ""
+                        : " of template " + t.name()) + " pauses for " + LIMIT_PAUSE.toMinutes() + " min.");
+                return true;
+            }
             launchesPausedUntil = now.plus(LIMIT_PAUSE);
             pauseReason = "EC2 refused the launch with " + limit.code() + ": " + StageException.sentence(limit.message())
                     + " " + LaunchErrors.limitHint(limit.code());

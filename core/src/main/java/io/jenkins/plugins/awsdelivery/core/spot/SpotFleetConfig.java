@@ -130,6 +130,15 @@ public final class SpotFleetConfig implements Serializable {
     }
 
     /**
+     * The first template that lists {@code instanceType} by name, for an instance whose own template is gone: its
+     * weight and executors are the best guess of what that instance is. Empty when no template lists the type.
+     */
+    public Optional<AgentTemplate> templateListing(String instanceType) {
+        return templates.stream().filter(t -> t.instanceTypes().stream()
+                .anyMatch(w -> w.instanceType().equals(instanceType))).findFirst();
+    }
+
+    /**
      * The template that provisions for work asking for {@code label}: the first whose labels contain it; work
      * without a label (null or blank) goes to the first template. Empty when no template carries the label.
      */

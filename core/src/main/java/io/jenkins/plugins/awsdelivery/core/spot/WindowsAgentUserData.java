@@ -43,7 +43,12 @@ public final class WindowsAgentUserData {
      * @param remoteFs    the agent's work directory in Windows form, e.g. {@code C:\jenkins\agent}
      * @param jvmOptions  options for the agent's JVM, separated by spaces; an option with spaces in double quotes
      * @param extraScript the user's own PowerShell, run as SYSTEM before the agent starts (may be empty); it is part
-     *                    of the instance's user data, which anyone allowed ec2:DescribeInstanceAttribute can read
+     *                    of the instance's user data, which anyone allowed ec2:DescribeInstanceAttribute can read.
+     *                    Keep it ASCII: Windows PowerShell 5.1 reads a script file without a byte order mark in the
+     *                    system's ANSI code page, so other characters may arrive changed
+     * @throws io.jenkins.plugins.awsdelivery.core.StageException for a controller URL, remote root directory or JVM
+     *                    options with a character outside ASCII, or a JVM option with a space that ends with a
+     *                    backslash (Windows PowerShell would quote it so that the backslash escapes the quote)
      */
     public static String render(String controllerUrl, String cloudName, String remoteFs, String jvmOptions,
                                 String extraScript) {
@@ -52,10 +57,13 @@ public final class WindowsAgentUserData {
                     "Set the Jenkins URL in Manage Jenkins > System.");
         }
         String url = controllerUrl.endsWith("/") ? controllerUrl : controllerUrl + "/";
+        requireAscii("Jenkins URL", url);
         URI.create(url);
         String cloud = cloudName == null ? "" : cloudName;
         String agentDir = windowsDir(remoteFs);
         String extra = extraScript == null ? "" : extraScript.strip();
+        requireAscii("remote root directory", agentDir);
+        requireAscii("JVM options", jvmOptions == null ? "" : jvmOptions);
         for (String value : new String[] {cloud, agentDir, jvmOptions == null ? "" : jvmOptions, extra}) {
             if (value.toLowerCase(Locale.ROOT).contains("</powershell>")) {
                 throw StageException.invalidInput("A Windows agent setting contains '</powershell>', which would end "
@@ -68,7 +76,16 @@ public final class WindowsAgentUserData {
                     + "run the bootstrap again at every boot; the controller hands an instance its secret once.",
                     "Remove '<persist>': the agent's scheduled task already starts it again after a reboot.");
         }
-        String launcher = launcher(url, agentDir, jvmArguments(jvmOptions));
+        List<String> jvmArgs = jvmArguments(jvmOptions);
+        for (String arg : jvmArgs) {
+            if (arg.endsWith("\\") && arg.chars().anyMatch(Character::isWhitespace)) {
+                throw StageException.invalidInput("The JVM option '" + arg + "' contains a space and ends with a "
+                        + "backslash: Windows PowerShell passes it in double quotes, and the backslash would escape "
+                        + "the closing quote.",
+                        "Remove the trailing backslash (a Windows directory works without it).");
+            }
+        }
+        String launcher = launcher(url, agentDir, jvmArgs);
         String script = "<powershell>\n"
                 + "# Jenkins Spot agent bootstrap written by aws-delivery-stages (cloud: $CloudName below)\n"
                 + "# Runs once, at first boot (not persisted): the agent secret is handed out once, and the\n"
@@ -154,7 +171,9 @@ public final class WindowsAgentUserData {
                 + "New-Item -ItemType File -Force -Path $SecretFile | Out-Null\n"
                 + "Set-OwnerOnlyAcl $SecretFile ''\n"
                 + "$Granted = $false\n"
-                + "for ($attempt = 1; $attempt -le 90; $attempt++) {\n"
+                // 15 minutes in all, however long each request takes (up to 30 s).
+                + "$Deadline = (Get-Date).AddMinutes(15)\n"
+                + "for ($attempt = 1; (Get-Date) -lt $Deadline; $attempt++) {\n"
                 + "  $Status = 0\n"
                 + "  try {\n"
                 + "    $Answer = Invoke-WebRequest -UseBasicParsing -TimeoutSec 30 -Method Post"
@@ -205,6 +224,21 @@ public final class WindowsAgentUserData {
                     "Shorten the init script, e.g. download and run a script from S3 instead of inlining it.");
         }
         return script;
+    }
+
+    /**
+     * Refuses a character outside ASCII: Windows PowerShell 5.1 reads the user-data script in the system's ANSI code
+     * page, so it would arrive changed.
+     */
+    private static void requireAscii(String field, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c > 0x7F) {
+                throw StageException.invalidInput("Character '" + c + "' (U+" + String.format("%04X", (int) c)
+                        + ") in the " + field + " of a Windows agent is not ASCII: Windows PowerShell 5.1 would read "
+                        + "it changed.", "Use only ASCII characters in the " + field + ".");
+            }
+        }
     }
 
     /** Used by both scripts: the environment reloaded from the registry (refreshenv), and where Java is. */

@@ -76,7 +76,7 @@ class AgentTemplateTest {
         assertThat(template("default").build().ownLaunchTemplateName("linux-spot"))
                 .isEqualTo("aws-delivery-stages-linux-spot");
         assertThat(template("gpu").build().ownLaunchTemplateName("linux-spot"))
-                .isEqualTo("aws-delivery-stages-linux-spot-gpu");
+                .isEqualTo("aws-delivery-stages-linux-spot/gpu");
     }
 
     @Test

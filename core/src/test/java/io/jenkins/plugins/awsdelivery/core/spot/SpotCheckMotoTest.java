@@ -33,7 +33,8 @@ class SpotCheckMotoTest {
         String group = ec2.createSecurityGroup(r -> r.vpcId(vpc).groupName("agents").description("agents"))
                 .groupId();
         String ami = ec2.describeImages(r -> r.owners("amazon")).images().stream()
-                .filter(i -> "x86_64".equals(i.architectureAsString()) && i.imageId().matches("ami-[0-9a-f]{8,17}"))
+                .filter(i -> "x86_64".equals(i.architectureAsString()) && i.imageId().matches("ami-[0-9a-f]{8,17}")
+                        && i.platform() == null) // a Linux image, as the templates here are Linux ones
                 .findFirst().orElseThrow().imageId();
         iam.createRole(r -> r.roleName("jenkins-agent").assumeRolePolicyDocument("{}"));
         iam.createInstanceProfile(r -> r.instanceProfileName("jenkins-agent"));

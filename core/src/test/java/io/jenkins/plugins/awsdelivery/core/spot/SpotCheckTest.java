@@ -149,4 +149,31 @@ class SpotCheckTest {
                 + "templates 'linux' and 'big'"));
         assertThat(result.pools()).isEqualTo(6);
     }
+    @Test
+    void anImageOfTheOtherPlatformIsAProblemNamingTheTemplate() {
+        ec2.windowsImage("ami-0fedcba9876543210", "x86_64");
+        AgentTemplate linux = AgentTemplate.builder("linux").launchTemplateId(TEMPLATE)
+                .instanceTypes("m5.large").labels(List.of("linux")).build();
+        AgentTemplate winOnLinux = AgentTemplate.builder("win").platform(AgentPlatform.WINDOWS)
+                .amiId("ami-0123456789abcdef0").instanceTypes("m5.large").labels(List.of("windows")).build();
+        AgentTemplate linuxOnWin = AgentTemplate.builder("tools").amiId("ami-0fedcba9876543210")
+                .instanceTypes("m5.large").labels(List.of("tools")).build();
+        AgentTemplate windows = AgentTemplate.builder("windows").platform(AgentPlatform.WINDOWS)
+                .amiId("ami-0fedcba9876543210").instanceTypes("m5.large").labels(List.of("win")).build();
+        SpotFleetConfig config = SpotFleetConfig.builder("linux-spot", "jenkins-1").subnetIds(SUBNETS)
+                .templates(List.of(linux, winOnLinux, linuxOnWin, windows)).build();
+
+        SpotCheckResult result;
+        try (AwsClientFactory aws = new AwsClientFactory(ec2.server().settings(FakeEc2.REGION))) {
+            result = new SpotCheck(aws, Clock.systemUTC()).run(config);
+        }
+
+        assertThat(result.problems()).extracting(Problem::field)
+                .containsExactly("templates[win].platform", "templates[tools].platform");
+        assertThat(result.problems().get(0).message()).isEqualTo("Template win: Image ami-0123456789abcdef0 is a "
+                + "Linux image, but template win starts Windows agents (platform: windows). Use a Windows AMI, or set "
+                + "the template's platform to linux.");
+        assertThat(result.problems().get(1).message()).contains("Image ami-0fedcba9876543210 is a Windows image, "
+                + "but template tools starts Linux agents");
+    }
 }

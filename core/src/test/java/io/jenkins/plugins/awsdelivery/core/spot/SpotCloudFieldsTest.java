@@ -39,6 +39,50 @@ class SpotCloudFieldsTest {
     }
 
     @Test
+    void aTemplateWithoutItsOwnMaximumTakesTheCloudsAndNoTemplateGoesBeyondIt() {
+        Map<String, Object> small = new LinkedHashMap<>(Map.of("name", "small", "labelString", "small",
+                "launchTemplate", "agents", "instanceTypes", "m5.large", "maxAgents", 3));
+        Map<String, Object> large = new LinkedHashMap<>(Map.of("name", "large", "labelString", "large",
+                "launchTemplate", "agents", "instanceTypes", "m5.large", "maxAgents", 50));
+        Map<String, Object> unset = new LinkedHashMap<>(Map.of("name", "unset", "labelString", "unset",
+                "launchTemplate", "agents", "instanceTypes", "m5.large"));
+        Map<String, Object> zero = new LinkedHashMap<>(Map.of("name", "zero", "labelString", "zero",
+                "launchTemplate", "agents", "instanceTypes", "m5.large", "maxAgents", 0));
+        SpotFleetConfig c = SpotCloudFields.of(Map.of("name", "ci", "subnetIds", "subnet-0aaaaaaaaaaaaaaa1",
+                "maxAgents", 20, "templates", List.of(small, large, unset, zero))).toConfig("jenkins-1");
+
+        assertThat(c.templates()).extracting(AgentTemplate::maxAgents).containsExactly(3, 20, 20, 20);
+    }
+
+    @Test
+    void vcpuAndMemoryRangesAreNeverSilentlyIgnored() {
+        Map<String, Object> maxOnly = new LinkedHashMap<>(Map.of("name", "ranges", "labelString", "r",
+                "launchTemplate", "agents", "maxVcpu", 8));
+        assertThatThrownBy(() -> SpotCloudFields.of(Map.of("name", "ci", "subnetIds", "subnet-0aaaaaaaaaaaaaaa1",
+                "templates", List.of(maxOnly))).toConfig("jenkins-1"))
+                .hasMessageContaining("The minimum vCPU count must be at least 1, not 0.");
+        Map<String, Object> both = new LinkedHashMap<>(Map.of("name", "both", "labelString", "b",
+                "launchTemplate", "agents", "minVcpu", 2, "instanceTypes", "m5.large"));
+        assertThatThrownBy(() -> SpotCloudFields.of(Map.of("name", "ci", "subnetIds", "subnet-0aaaaaaaaaaaaaaa1",
+                "templates", List.of(both))).toConfig("jenkins-1"))
+                .hasMessageContaining("Both instance types and vCPU/memory ranges are set.");
+    }
+
+    @Test
+    void aWindowsTemplateIsRefusedOnACloudWhoseAgentsConnectOverSsh() {
+        Map<String, Object> windows = new LinkedHashMap<>(Map.of("name", "win", "labelString", "windows",
+                "platform", "windows", "launchTemplate", "agents", "instanceTypes", "m5.large"));
+        Map<String, Object> cloud = new LinkedHashMap<>(Map.of("name", "ci", "subnetIds", "subnet-0aaaaaaaaaaaaaaa1",
+                "templates", List.of(windows)));
+        assertThat(SpotCloudFields.of(cloud).toConfig("jenkins-1").templates()).singleElement()
+                .extracting(AgentTemplate::platform).isEqualTo(AgentPlatform.WINDOWS);
+
+        cloud.put("connection", "ssh");
+        assertThatThrownBy(() -> SpotCloudFields.of(cloud).toConfig("jenkins-1"))
+                .hasMessageContaining("Template win is a Windows template, and Windows agents connect inbound only.");
+    }
+
+    @Test
     void namesEveryFieldThePluginsCloudHas() throws Exception {
         Path spot = Path.of("../plugin/src/main/java/io/jenkins/plugins/awsdelivery/spot/");
         Set<String> fields = jcascFields(Files.readString(spot.resolve("SpotCloud.java")));
@@ -102,7 +146,7 @@ class SpotCloudFieldsTest {
         assertThat(w.amiId()).contains("ami-0123456789abcdef0");
         assertThat(w.instanceRequirements()).contains(new InstanceRequirementsSpec(4, 0, 16384, 0));
         assertThat(w.maxTotalUses()).isEqualTo(1);
-        assertThat(w.ownLaunchTemplateName("ci")).isEqualTo("aws-delivery-stages-ci-windows");
+        assertThat(w.ownLaunchTemplateName("ci")).isEqualTo("aws-delivery-stages-ci/windows");
         assertThat(c.templateFor("docker")).contains(l);
         assertThat(c.templateFor("")).contains(l);
 

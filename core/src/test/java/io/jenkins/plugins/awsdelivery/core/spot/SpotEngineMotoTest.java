@@ -1,6 +1,7 @@
 package io.jenkins.plugins.awsdelivery.core.spot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jenkins.plugins.awsdelivery.core.aws.AwsClientFactory;
 import io.jenkins.plugins.awsdelivery.testing.MotoServer;
@@ -131,10 +132,47 @@ class SpotEngineMotoTest {
             assertThat(windowsId).isNotEqualTo(classicId);
             assertThat(ec2.describeLaunchTemplates(r -> r.launchTemplateIds(classicId, windowsId)).launchTemplates())
                     .extracting(t -> t.launchTemplateName())
-                    .containsExactlyInAnyOrder("aws-delivery-stages-tpl-spot", "aws-delivery-stages-tpl-spot-windows");
+                    .containsExactlyInAnyOrder("aws-delivery-stages-tpl-spot", "aws-delivery-stages-tpl-spot/windows");
             assertThat(ec2.describeLaunchTemplateVersions(r -> r.launchTemplateId(windowsId).versions("$Latest"))
                     .launchTemplateVersions().get(0).launchTemplateData().imageId()).isEqualTo("ami-0fedcba9876543210");
             assertThat(api.ensureLaunchTemplate(config)).as("the first template's").isEqualTo(classicId);
+        }
+    }
+
+    @Test
+    void aTemplateOfOneCloudNeverTakesTheLaunchTemplateOfAnotherCloudOrController() {
+        try (AwsClientFactory aws = new AwsClientFactory(moto.settings("eu-west-1"))) {
+            Ec2Client ec2 = aws.client(Ec2Client::builder);
+            Ec2FleetApi api = new Ec2FleetApi(aws, clock);
+            List<String> subnets = subnets(ec2);
+            AgentTemplate ciWinDefault = AgentTemplate.builder("default").amiId("ami-0123456789abcdef0")
+                    .instanceTypes("m5.large").build();
+            SpotFleetConfig ciWin = SpotFleetConfig.builder("ci-win", "jenkins-moto").subnetIds(subnets)
+                    .templates(List.of(ciWinDefault)).build();
+            AgentTemplate win = AgentTemplate.builder("win").platform(AgentPlatform.WINDOWS)
+                    .amiId("ami-0fedcba9876543210").instanceTypes("m5.large").build();
+            SpotFleetConfig ci = SpotFleetConfig.builder("ci", "jenkins-moto").subnetIds(subnets)
+                    .templates(List.of(ciWinDefault, win)).build();
+
+            String ciWinId = api.ensureLaunchTemplate(ciWin, ciWinDefault);
+            String winId = api.ensureLaunchTemplate(ci, win);
+
+            assertThat(winId).isNotEqualTo(ciWinId);
+            assertThat(ec2.describeLaunchTemplateVersions(r -> r.launchTemplateId(ciWinId).versions("$Latest"))
+                    .launchTemplateVersions().get(0).launchTemplateData().imageId())
+                    .as("cloud ci-win's AMI is left alone").isEqualTo("ami-0123456789abcdef0");
+
+            SpotFleetConfig otherController = SpotFleetConfig.builder("ci-win", "jenkins-other").subnetIds(subnets)
+                    .templates(List.of(ciWinDefault)).build();
+            assertThatThrownBy(() -> api.ensureLaunchTemplate(otherController, ciWinDefault))
+                    .hasMessageContaining("aws-delivery-stages-ci-win").hasMessageContaining("is not this cloud's");
+
+            ec2.createLaunchTemplate(r -> r.launchTemplateName("aws-delivery-stages-by-hand")
+                    .launchTemplateData(d -> d.imageId("ami-0123456789abcdef0")));
+            SpotFleetConfig byHand = SpotFleetConfig.builder("by-hand", "jenkins-moto").subnetIds(subnets)
+                    .templates(List.of(ciWinDefault)).build();
+            assertThatThrownBy(() -> api.ensureLaunchTemplate(byHand, ciWinDefault))
+                    .hasMessageContaining("is not this cloud's");
         }
     }
 

@@ -665,6 +665,138 @@ class SpotEngineTest {
     }
 
     @Test
+    void anAgentWhoseTemplateIsRemovedTakesNoMoreWork() {
+        AgentTemplate linux = AgentTemplate.builder("linux").launchTemplateId("lt-0123456789abcdef0")
+                .instanceTypes("m5.large").labels(List.of("linux")).build();
+        AgentTemplate gpu = AgentTemplate.builder("gpu").launchTemplateId("lt-0123456789abcdef0")
+                .instanceTypes("m5.2xlarge").labels(List.of("gpu")).build();
+        SpotEngine engine = engine(SpotFleetConfig.builder("linux-spot", "jenkins-test").subnetIds(SUBNETS)
+                .templates(List.of(linux, gpu)).build());
+        engine.step(new Demand(Map.of("linux", 1, "gpu", 1)), List.of());
+        engine.step(Demand.none(), connected(engine, Map.of()));
+        String linuxOne = engine.agents().stream().filter(a -> a.templateName().equals("linux")).findFirst()
+                .orElseThrow().instanceId();
+        String gpuOne = engine.agents().stream().filter(a -> a.templateName().equals("gpu")).findFirst()
+                .orElseThrow().instanceId();
+        assertThat(engine.acceptsWork(gpuOne)).isTrue();
+
+        engine.reconfigure(SpotFleetConfig.builder("linux-spot", "jenkins-test").subnetIds(SUBNETS)
+                .templates(List.of(linux)).build(), new Ec2FleetApi(aws, clock));
+
+        assertThat(engine.acceptsWork(gpuOne)).as("its template is gone: it only waits to retire").isFalse();
+        assertThat(engine.acceptsWork(linuxOne)).isTrue();
+        EngineStep idle = engine.step(Demand.none(), connected(engine, Map.of()));
+        assertThat(idle.retiring()).extracting(Agent::instanceId).containsExactly(gpuOne);
+    }
+
+    private static boolean asksFor(Map<String, String> form, String type, String subnet) {
+        for (int n = 1; form.containsKey("LaunchTemplateConfigs.1.Overrides." + n + ".InstanceType"); n++) {
+            if (type.equals(form.get("LaunchTemplateConfigs.1.Overrides." + n + ".InstanceType"))
+                    && subnet.equals(form.get("LaunchTemplateConfigs.1.Overrides." + n + ".SubnetId"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void aPriceErrorCoolsThePoolForItsTemplateOnlyAndACapacityErrorForAll() {
+        ec2.spotError("m5.large", SUBNETS.get(0), "SpotMaxPriceTooLow");
+        ec2.spotCapacity("m5a.large", SUBNETS.get(1), 0);
+        AgentTemplate windows = AgentTemplate.builder("windows").launchTemplateId("lt-0123456789abcdef0")
+                .instanceTypes("m5.large", "m5a.large").labels(List.of("windows")).build();
+        AgentTemplate linux = AgentTemplate.builder("linux").launchTemplateId("lt-0123456789abcdef0")
+                .instanceTypes("m5.large", "m5a.large").labels(List.of("linux")).build();
+        SpotEngine engine = engine(SpotFleetConfig.builder("linux-spot", "jenkins-test").subnetIds(SUBNETS)
+                .templates(List.of(windows, linux)).onDemandFallback(false).build());
+
+        assertThat(engine.step(Demand.of("windows", 1), List.of()).launched()).hasSize(1);
+
+        ec2.spotCapacity("m5.large", SUBNETS.get(0), 10).spotCapacity("m5a.large", SUBNETS.get(1), 10);
+        ec2.server().clearRequests();
+        assertThat(engine.step(Demand.of("linux", 1), List.of()).launched()).hasSize(1);
+        Map<String, String> form = ec2.server().requests("CreateFleet").get(0).form();
+        assertThat(asksFor(form, "m5.large", SUBNETS.get(0)))
+                .as("the windows template's price was too low there, not the linux one's").isTrue();
+        assertThat(asksFor(form, "m5a.large", SUBNETS.get(1))).as("no capacity there, for anyone").isFalse();
+    }
+
+    @Test
+    void aVcpuQuotaPausesOnlyTheTemplateThatMetItAndAnAccountWideLimitPausesAll() {
+        ec2.limit("VcpuLimitExceeded", 0);
+        AgentTemplate gpu = AgentTemplate.builder("gpu").launchTemplateId("lt-0123456789abcdef0")
+                .instanceTypes("m5.2xlarge").labels(List.of("gpu")).build();
+        AgentTemplate linux = AgentTemplate.builder("linux").launchTemplateId("lt-0123456789abcdef0")
+                .instanceTypes("m5.large").labels(List.of("linux")).build();
+        SpotEngine engine = engine(SpotFleetConfig.builder("linux-spot", "jenkins-test").subnetIds(SUBNETS)
+                .templates(List.of(gpu, linux)).build());
+
+        EngineStep first = engine.step(new Demand(Map.of("gpu", 1)), List.of());
+        assertThat(first.launched()).isEmpty();
+        assertThat(engine.pausedBecause()).hasValueSatisfying(r -> assertThat(r)
+                .startsWith("Template gpu: EC2 refused the launch with VcpuLimitExceeded"));
+
+        ec2.limit(null, 0); // the other family's quota has room
+        clock.advance(Duration.ofSeconds(30));
+        EngineStep next = engine.step(new Demand(Map.of("gpu", 1, "linux", 1)), List.of());
+        assertThat(next.launched()).extracting(Agent::templateName).containsExactly("linux");
+        assertThat(next.plan()).contains("launching paused until");
+
+        ec2.limit("MaxSpotInstanceCountExceeded", 0);
+        clock.advance(Duration.ofSeconds(30));
+        EngineStep account = engine.step(new Demand(Map.of("gpu", 1, "linux", 2)), List.of());
+        assertThat(account.launched()).isEmpty();
+        ec2.limit(null, 0);
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(engine.step(new Demand(Map.of("linux", 2)), List.of()).launched())
+                .as("an account-wide limit holds every template").isEmpty();
+        assertThat(engine.pausedBecause()).hasValueSatisfying(r -> assertThat(r)
+                .startsWith("EC2 refused the launch with MaxSpotInstanceCountExceeded"));
+    }
+
+    @Test
+    void aSavedConfigurationLaunchesAtOnceAfterAFailureOrALimitPausedLaunching() {
+        ec2.server().failNext("CreateFleet", 1, FakeError.accessDenied("ec2:CreateFleet"));
+        SpotEngine engine = engine(config().build());
+        assertThat(engine.step(Demand.of("linux", 1), List.of()).launched()).isEmpty();
+        assertThat(engine.pausedBecause()).isPresent();
+
+        clock.advance(Duration.ofSeconds(5));
+        engine.reconfigure(config().build(), new Ec2FleetApi(aws, clock));
+        assertThat(engine.pausedBecause()).as("the fix is saved: no wait for the pause").isEmpty();
+        assertThat(engine.step(Demand.of("linux", 1), List.of()).launched()).hasSize(1);
+
+        ec2.limit("MaxSpotInstanceCountExceeded", 1);
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(engine.step(Demand.of("linux", 4), List.of()).launched()).isEmpty();
+        assertThat(engine.pausedBecause()).hasValueSatisfying(r -> assertThat(r)
+                .contains("MaxSpotInstanceCountExceeded"));
+        ec2.limit(null, 0); // the quota was raised
+        clock.advance(Duration.ofSeconds(5));
+        engine.reconfigure(config().build(), new Ec2FleetApi(aws, clock));
+        assertThat(engine.step(Demand.of("linux", 4), List.of()).launched()).isNotEmpty();
+    }
+
+    @Test
+    void anAdoptedInstanceOfARemovedTemplateWeighsWhatATemplateListingItsTypeSays() {
+        Map<String, String> gone = new java.util.HashMap<>(Map.of(SpotFleetConfig.TAG_CONTROLLER, "jenkins-test",
+                SpotFleetConfig.TAG_CLOUD, "linux-spot", SpotFleetConfig.TAG_TEMPLATE, "old-big"));
+        String oldBig = ec2.addInstance("m5.2xlarge", SUBNETS.get(0), "spot", gone, clock.instant());
+        AgentTemplate linux = AgentTemplate.builder("linux").launchTemplateId("lt-0123456789abcdef0")
+                .instanceTypes("m5.large").executorsPerAgent(2).labels(List.of("linux")).build();
+        AgentTemplate big = AgentTemplate.builder("big").launchTemplateId("lt-0123456789abcdef0")
+                .instanceTypes("m5.2xlarge:2").executorsPerAgent(4).labels(List.of("big")).build();
+        SpotEngine engine = engine(SpotFleetConfig.builder("linux-spot", "jenkins-test").subnetIds(SUBNETS)
+                .templates(List.of(linux, big)).maxAgents(3).build());
+
+        EngineStep step = engine.step(new Demand(Map.of("linux", 10)), List.of());
+
+        assertThat(engine.agent(oldBig).orElseThrow().executors()).as("m5.2xlarge is weight 2 at 4 executors")
+                .isEqualTo(8);
+        assertThat(step.launched()).as("the adopted weight-2 instance leaves 1 of the cloud's 3").hasSize(1);
+    }
+
+    @Test
     void aTemplateWhoseLaunchFailsOutrightHoldsNoOtherTemplate() {
         ec2.server().failNext("CreateFleet", 1, FakeError.accessDenied("ec2:CreateFleet"));
         AgentTemplate linux = AgentTemplate.builder("linux").launchTemplateId("lt-0123456789abcdef0")

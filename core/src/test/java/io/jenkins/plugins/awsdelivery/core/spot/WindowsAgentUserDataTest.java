@@ -58,8 +58,11 @@ class WindowsAgentUserDataTest {
                 "-ExecutionTimeLimit ([TimeSpan]::Zero) -Priority 4",
                 "-Trigger (New-ScheduledTaskTrigger -AtStartup)",
                 "Start-ScheduledTask -TaskName 'Jenkins Spot agent'");
-        // The same retry budget as the Linux agents: 90 tries 10 s apart; 503 (node not added yet) retries.
-        assertThat(script).contains("$attempt -le 90").contains("Start-Sleep -Seconds 10");
+        // The same budget as the Linux agents, 15 minutes, bounded by the clock however long each request takes;
+        // 503 (node not added yet) retries 10 s later.
+        assertThat(script).contains("$Deadline = (Get-Date).AddMinutes(15)")
+                .contains("for ($attempt = 1; (Get-Date) -lt $Deadline; $attempt++)")
+                .contains("Start-Sleep -Seconds 10").contains("after 15 minutes");
         // Only SYSTEM and Administrators, by SID so that localised Windows works, inherited entries removed.
         assertThat(script).contains("icacls.exe $Path /inheritance:r /grant:r ('*S-1-5-18:' + $Inherit + 'F')"
                 + " ('*S-1-5-32-544:' + $Inherit + 'F')")
@@ -86,7 +89,7 @@ class WindowsAgentUserDataTest {
         String dir = "C:\\Jenkins Agents\\o'neil $HOME `t\\";
         String url = "https://ci.example.com/it's$x/";
         String script = WindowsAgentUserData.render(url, cloud, dir,
-                "-Xmx1g   \"-Dname=a 'b' $c `d\" -Dquote=\u2019", "");
+                "-Xmx1g   \"-Dname=a 'b' $c `d\" -Dquote='", "");
 
         assertThat(literalAfter(script, "$CloudName = ")).isEqualTo(cloud);
         assertThat(literalAfter(script, "$JenkinsUrl = ")).isEqualTo(url);
@@ -97,7 +100,7 @@ class WindowsAgentUserDataTest {
         assertThat(literalAfter(launcher, "$AgentDir = ")).isEqualTo("C:\\Jenkins Agents\\o'neil $HOME `t");
         assertThat(literalAfter(launcher, "$JenkinsUrl = ")).isEqualTo(url);
         assertThat(literalsIn(launcher, "$JvmOptions = @(")).containsExactly("-Xmx1g", "-Dname=a 'b' $c `d",
-                "-Dquote=\u2019");
+                "-Dquote='");
         // A line break stays inside the literal; no value is written anywhere else, comments included.
         String twoLines = "a\nRemove-Item C:\\ -Recurse";
         String withBreak = WindowsAgentUserData.render(URL, twoLines, "C:\\a", "", "");
@@ -177,6 +180,23 @@ class WindowsAgentUserDataTest {
                 .hasMessageContaining("cloud 'win-spot'");
         // Room for a real init script.
         assertThat(render("").getBytes(StandardCharsets.UTF_8).length).isLessThan(10 * 1024);
+    }
+
+    @Test
+    void settingsPowerShellWouldReadChangedAreRefusedNamingTheField() {
+        assertThatThrownBy(() -> WindowsAgentUserData.render("https://jenkins.ex\u00e4mple.com/", "c", "C:\\a", "", ""))
+                .hasMessageContaining("Jenkins URL").hasMessageContaining("(U+00E4)")
+                .hasMessageContaining("not ASCII");
+        assertThatThrownBy(() -> WindowsAgentUserData.render(URL, "c", "C:\\Jenkins\\Agent\u2013Work", "", ""))
+                .hasMessageContaining("remote root directory").hasMessageContaining("U+2013");
+        assertThatThrownBy(() -> WindowsAgentUserData.render(URL, "c", "C:\\a", "-Duser.name=Jos\u00e9", ""))
+                .hasMessageContaining("JVM options").hasMessageContaining("U+00E9");
+        assertThatThrownBy(() -> WindowsAgentUserData.render(URL, "c", "C:\\a",
+                "\"-Djava.io.tmpdir=C:\\tmp dir\\\"", "")).hasMessageContaining(
+                        "'-Djava.io.tmpdir=C:\\tmp dir\\' contains a space and ends with a backslash");
+        assertThat(WindowsAgentUserData.render(URL, "c", "C:\\a", "-Djava.io.tmpdir=C:\\tmp\\ \"-Dx=a b\"", ""))
+                .as("a trailing backslash without a space, or a space without one, is passed as it is")
+                .contains("-Djava.io.tmpdir=C:\\tmp\\").contains("-Dx=a b");
     }
 
     @Test
