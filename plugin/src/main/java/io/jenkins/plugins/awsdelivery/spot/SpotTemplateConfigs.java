@@ -61,13 +61,13 @@ final class SpotTemplateConfigs {
                     t.getAmiId() == null ? null : userData(cloud, t));
             b.keyName(t.getKeyName());
         }
-        if (t.getMinVcpu() > 0) {
+        // As spot-check reads the fields: any range set asks for ranges (a maximum alone, or ranges beside
+        // instance types, is refused by core, never silently dropped).
+        if (t.getMinVcpu() > 0 || t.getMaxVcpu() > 0 || t.getMinMemoryMiB() > 0 || t.getMaxMemoryMiB() > 0) {
             b.instanceRequirements(new InstanceRequirementsSpec(t.getMinVcpu(), t.getMaxVcpu(), t.getMinMemoryMiB(),
                     t.getMaxMemoryMiB()));
-        } else {
-            b.instanceTypes(ListParameters.split(t.getInstanceTypes()).stream().map(InstanceTypeWeight::parse)
-                    .toList());
         }
+        b.instanceTypes(ListParameters.split(t.getInstanceTypes()).stream().map(InstanceTypeWeight::parse).toList());
         int max = t.getMaxAgents() == 0 ? cloud.getMaxAgents() : Math.min(t.getMaxAgents(), cloud.getMaxAgents());
         return b.executorsPerAgent(t.getNumExecutors())
                 .capacity(t.getMinAgents(), max)
