@@ -335,25 +335,19 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
 
     private void restoreForecast(SpotEngine e) {
         forecastSavedAt = clock.instant();
-        java.io.File f = forecastFile();
+        restore(forecastFile(), e::restoreForecast, "arrival history", "warm capacity learns again");
+        restore(ledgerFile(), e::restoreWarmLedger, "warm capacity ledger", "the budget counts from now");
+    }
+
+    /** Hands a saved file's text to {@code into}; a file that cannot be read or used is logged and left alone. */
+    private void restore(java.io.File f, java.util.function.Consumer<String> into, String what, String consequence) {
         try {
             if (f.isFile()) {
-                e.restoreForecast(java.nio.file.Files.readString(f.toPath(),
-                        java.nio.charset.StandardCharsets.UTF_8));
+                into.accept(java.nio.file.Files.readString(f.toPath(), java.nio.charset.StandardCharsets.UTF_8));
             }
         } catch (java.io.IOException | IllegalArgumentException ex) {
-            LOGGER.log(Level.WARNING, "Spot cloud " + identity.name() + ": arrival history " + f
-                    + " not used; warm capacity learns again", ex);
-        }
-        java.io.File l = ledgerFile();
-        try {
-            if (l.isFile()) {
-                e.restoreWarmLedger(java.nio.file.Files.readString(l.toPath(),
-                        java.nio.charset.StandardCharsets.UTF_8));
-            }
-        } catch (java.io.IOException | IllegalArgumentException ex) {
-            LOGGER.log(Level.WARNING, "Spot cloud " + identity.name() + ": warm capacity ledger " + l
-                    + " not used; the budget counts from now", ex);
+            LOGGER.log(Level.WARNING, "Spot cloud " + identity.name() + ": " + what + " " + f + " not used; "
+                    + consequence, ex);
         }
     }
 

@@ -199,6 +199,20 @@ public final class SpotSimulation {
         return f;
     }
 
+    /** Each run's weekly results, in the order the runs were submitted. */
+    private static Map<String, List<Simulation.Result>> weekly(Map<String, List<Future<Simulation.Result>>> futures)
+            throws Exception {
+        Map<String, List<Simulation.Result>> perWeek = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Future<Simulation.Result>>> e : futures.entrySet()) {
+            List<Simulation.Result> runs = new ArrayList<>();
+            for (Future<Simulation.Result> f : e.getValue()) {
+                runs.add(f.get());
+            }
+            perWeek.put(e.getKey(), runs);
+        }
+        return perWeek;
+    }
+
     private static int suffix(String policy) {
         return Integer.parseInt(policy.substring(policy.lastIndexOf('-') + 1));
     }
@@ -278,16 +292,8 @@ public final class SpotSimulation {
                 futures.put(firstWeek.get(w).name() + "/" + policy, runs);
             }
         }
-        Map<String, List<Simulation.Result>> perWeek = new LinkedHashMap<>();
-        List<Simulation.Result> results = new ArrayList<>();
-        for (Map.Entry<String, List<Future<Simulation.Result>>> e : futures.entrySet()) {
-            List<Simulation.Result> runs = new ArrayList<>();
-            for (Future<Simulation.Result> f : e.getValue()) {
-                runs.add(f.get());
-            }
-            perWeek.put(e.getKey(), runs);
-            results.add(Simulation.Result.mean(runs));
-        }
+        Map<String, List<Simulation.Result>> perWeek = weekly(futures);
+        List<Simulation.Result> results = perWeek.values().stream().map(Simulation.Result::mean).toList();
         pool.shutdown();
 
         System.out.println("Seed " + seed + ", " + weeks + " weeks; agents of " + EXECUTORS
@@ -383,16 +389,8 @@ public final class SpotSimulation {
                 futures.put(name + "/" + policy, runs);
             }
         }
-        Map<String, List<Simulation.Result>> perWeek = new LinkedHashMap<>();
-        List<Simulation.Result> results = new ArrayList<>();
-        for (Map.Entry<String, List<Future<Simulation.Result>>> e : futures.entrySet()) {
-            List<Simulation.Result> runs = new ArrayList<>();
-            for (Future<Simulation.Result> f : e.getValue()) {
-                runs.add(f.get());
-            }
-            perWeek.put(e.getKey(), runs);
-            results.add(Simulation.Result.mean(runs));
-        }
+        Map<String, List<Simulation.Result>> perWeek = weekly(futures);
+        List<Simulation.Result> results = perWeek.values().stream().map(Simulation.Result::mean).toList();
         pool.shutdown();
         System.out.println("Single-use agents (maxTotalUses " + SINGLE_USE_USES + ", " + SINGLE_USE_EXECUTORS
                 + " executor per agent, at most " + Workload.SINGLE_USE_MAX + " agents, idle timeout "

@@ -24,12 +24,7 @@ public final class AgentUserData {
      */
     public static String render(String controllerUrl, String cloudName, String remoteFs, String jvmOptions,
                                 String extraScript) {
-        if (controllerUrl == null || controllerUrl.isBlank()) {
-            throw StageException.invalidInput("The Jenkins URL is not set, so agents cannot find the controller.",
-                    "Set the Jenkins URL in Manage Jenkins > System.");
-        }
-        String url = controllerUrl.endsWith("/") ? controllerUrl : controllerUrl + "/";
-        URI.create(url);
+        String url = controllerUrl(controllerUrl);
         String imds = "curl -sf -H \"X-aws-ec2-metadata-token: $TOKEN\" http://169.254.169.254/latest/";
         return "#!/bin/bash\n"
                 + "# Jenkins Spot agent bootstrap written by aws-delivery-stages for cloud " + cloudName + "\n"
@@ -79,6 +74,17 @@ public final class AgentUserData {
             case LINUX -> render(controllerUrl, cloudName, dir, jvmOptions, extraScript);
             case WINDOWS -> WindowsAgentUserData.render(controllerUrl, cloudName, dir, jvmOptions, extraScript);
         };
+    }
+
+    /** The Jenkins URL agents connect to, ending with '/'; refused when it is not set or not a URL. */
+    static String controllerUrl(String controllerUrl) {
+        if (controllerUrl == null || controllerUrl.isBlank()) {
+            throw StageException.invalidInput("The Jenkins URL is not set, so agents cannot find the controller.",
+                    "Set the Jenkins URL in Manage Jenkins > System.");
+        }
+        String url = controllerUrl.endsWith("/") ? controllerUrl : controllerUrl + "/";
+        URI.create(url);
+        return url;
     }
 
     private static String quote(String s) {

@@ -1,7 +1,6 @@
 package io.jenkins.plugins.awsdelivery.core.spot;
 
 import io.jenkins.plugins.awsdelivery.core.StageException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,13 +51,8 @@ public final class WindowsAgentUserData {
      */
     public static String render(String controllerUrl, String cloudName, String remoteFs, String jvmOptions,
                                 String extraScript) {
-        if (controllerUrl == null || controllerUrl.isBlank()) {
-            throw StageException.invalidInput("The Jenkins URL is not set, so agents cannot find the controller.",
-                    "Set the Jenkins URL in Manage Jenkins > System.");
-        }
-        String url = controllerUrl.endsWith("/") ? controllerUrl : controllerUrl + "/";
+        String url = AgentUserData.controllerUrl(controllerUrl);
         requireAscii("Jenkins URL", url);
-        URI.create(url);
         String cloud = cloudName == null ? "" : cloudName;
         String agentDir = windowsDir(remoteFs);
         String extra = extraScript == null ? "" : extraScript.strip();
