@@ -83,6 +83,7 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
             new java.util.concurrent.ConcurrentHashMap<>();
     private final Deque<String> log = new ArrayDeque<>();
     private final SpotNodes nodes = new SpotNodes(this::remember);
+    private final SpotWarmHistory warmHistory;
     private final SpotInterruptions interruptions = new SpotInterruptions(this::remember, nodes);
     private final ExecutorService worker;
     private final AtomicBoolean kicked = new AtomicBoolean();
@@ -90,6 +91,7 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
     private SpotCloudRuntime(SpotCloud cloud, CloudIdentity identity) {
         this.cloud = cloud;
         this.identity = identity;
+        this.warmHistory = new SpotWarmHistory(identity.name());
         this.worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "Spot cloud " + identity.name());
             t.setDaemon(true);
@@ -300,10 +302,6 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
         return j.isQuietingDown() ? "Jenkins is preparing for shutdown" : null;
     }
 
-    /** How often the arrival history is written to disk. */
-    static final java.time.Duration FORECAST_SAVE_INTERVAL = java.time.Duration.ofHours(1);
-    private java.time.Instant forecastSavedAt;
-
     /**
      * A new build this cloud serves entered the queue: warm capacity's forecast learns from it. Handed to the
      * runtime's thread: the caller holds the queue lock, and a step may be waiting on EC2.
@@ -321,62 +319,6 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
         }
     }
 
-    /** The cloud's arrival history, kept across restarts (a few KB per label). */
-    private java.io.File forecastFile() {
-        return new java.io.File(Jenkins.get().getRootDir(), "aws-delivery-stages/spot-arrivals-"
-                + identity.name() + ".txt");
-    }
-
-    /** Warm capacity's cost ledger, kept across restarts (a few KB). */
-    private java.io.File ledgerFile() {
-        return new java.io.File(Jenkins.get().getRootDir(), "aws-delivery-stages/spot-warm-ledger-"
-                + identity.name() + ".txt");
-    }
-
-    private void restoreForecast(SpotEngine e) {
-        forecastSavedAt = clock.instant();
-        restore(forecastFile(), e::restoreForecast, "arrival history", "warm capacity learns again");
-        restore(ledgerFile(), e::restoreWarmLedger, "warm capacity ledger", "the budget counts from now");
-    }
-
-    /** Hands a saved file's text to {@code into}; a file that cannot be read or used is logged and left alone. */
-    private void restore(java.io.File f, java.util.function.Consumer<String> into, String what, String consequence) {
-        try {
-            if (f.isFile()) {
-                into.accept(java.nio.file.Files.readString(f.toPath(), java.nio.charset.StandardCharsets.UTF_8));
-            }
-        } catch (java.io.IOException | IllegalArgumentException ex) {
-            LOGGER.log(Level.WARNING, "Spot cloud " + identity.name() + ": " + what + " " + f + " not used; "
-                    + consequence, ex);
-        }
-    }
-
-    private void saveForecastWhenDue(SpotEngine e) {
-        java.time.Instant now = clock.instant();
-        if (forecastSavedAt != null && now.isBefore(forecastSavedAt.plus(FORECAST_SAVE_INTERVAL))) {
-            return;
-        }
-        forecastSavedAt = now;
-        write(forecastFile(), e.forecastSnapshot());
-        write(ledgerFile(), e.warmLedgerSnapshot());
-    }
-
-    private void write(java.io.File f, String text) {
-        try {
-            java.nio.file.Files.createDirectories(f.toPath().getParent());
-            hudson.util.AtomicFileWriter w = new hudson.util.AtomicFileWriter(f.toPath(),
-                    java.nio.charset.StandardCharsets.UTF_8);
-            try {
-                w.write(text);
-                w.commit();
-            } finally {
-                w.abort();
-            }
-        } catch (java.io.IOException ex) {
-            LOGGER.log(Level.WARNING, "Spot cloud " + identity.name() + ": " + f + " not saved", ex);
-        }
-    }
-
     /** Builds the engine, or hands it a saved configuration and rebuilt clients; null while misconfigured. */
     private SpotEngine engine() {
         SpotCloud c = cloud;
@@ -389,7 +331,7 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
                 if (engine == null) {
                     engine = new SpotEngine(c.toConfig(controllerId()), connection.api(), clock, new Random(),
                             new OnDemandPrices(Map.of()));
-                    restoreForecast(engine);
+                    warmHistory.restore(engine, clock.instant());
                     takeOverFormerNames(c, engine);
                 } else if (rebuilt || c != configuredFrom) {
                     engine.reconfigure(c.toConfig(controllerId()), connection.api());
@@ -451,7 +393,7 @@ public final class SpotCloudRuntime implements RuntimeRegistry.Retirable {
         e.agents().forEach(a -> byTemplate.merge(a.templateName(), 1, Integer::sum));
         knownByTemplate = Map.copyOf(byTemplate);
         metrics = e.metrics();
-        saveForecastWhenDue(e);
+        warmHistory.saveWhenDue(e, clock.instant());
         if (held != null) {
             drainPending().forEach(f -> f.cancel(false));
         }
