@@ -112,7 +112,8 @@ public final class SpotSimulation {
                     EXECUTORS, idle, seed, TargetCapacityPolicy.Variant.NO_DELAY, suffix(policy));
             case "engine-spare-1", "engine-spare-2", "engine-spare-4" -> new EnginePolicy(engineSpare(suffix(policy)),
                     sim, config(max, 0), seed, true, SpareCapacity.fixed(suffix(policy), EXECUTORS));
-            case "engine-warm-5", "engine-warm-10", "engine-warm-25" -> {
+            case "engine-warm-5", "engine-warm-10", "engine-warm-15", "engine-warm-25", "engine-warm-50",
+                    "engine-warm-100" -> {
                 List<Workload> history = new ArrayList<>();
                 for (int k = HISTORY_WEEKS; k >= 1; k--) {
                     history.add(Workload.named(w.name(), seed - 1000L * k));
@@ -279,7 +280,9 @@ public final class SpotSimulation {
             if (onlyWorkloads != null && !List.of(onlyWorkloads.split(",")).contains(firstWeek.get(w).name())) {
                 continue;
             }
-            for (String policy : overMax ? OVER_MAX_POLICIES : POLICIES) {
+            // Named policies beyond the main table (engine-warm-15, -50, -100) may be asked for by name.
+            List<String> named = onlyPolicies == null ? POLICIES : List.of(onlyPolicies.split(","));
+            for (String policy : overMax ? OVER_MAX_POLICIES : named) {
                 if (onlyPolicies != null && !List.of(onlyPolicies.split(",")).contains(policy)) {
                     continue;
                 }
@@ -312,6 +315,14 @@ public final class SpotSimulation {
                     maxAgents(firstWeek, r.workload()), r.policy(), r.builds(), Simulation.format(r.p50Wait()),
                     Simulation.format(r.p95Wait()), r.cost(), r.idleAgentHours(), r.buildsInterrupted(),
                     r.reruns(), r.lost(), r.apiCallsPerDay()));
+            if (Boolean.getBoolean("spot.debugWaitShares")) {
+                long[] w = r.sortedWaits();
+                System.out.println(String.format(Locale.ROOT, "   waits>0 %.3f >30 %.3f >50 %.3f >85 %.3f n=%d",
+                        java.util.Arrays.stream(w).filter(x -> x > 0).count() / (double) w.length,
+                        java.util.Arrays.stream(w).filter(x -> x > 30).count() / (double) w.length,
+                        java.util.Arrays.stream(w).filter(x -> x > 50).count() / (double) w.length,
+                        java.util.Arrays.stream(w).filter(x -> x > 85).count() / (double) w.length, w.length));
+            }
         }
         if (partial) {
             System.out.println(String.format(Locale.ROOT, "Simulated %d policy-weeks in %.1f s (partial run).",
