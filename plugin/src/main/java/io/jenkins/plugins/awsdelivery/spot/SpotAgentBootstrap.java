@@ -25,8 +25,9 @@ import org.kohsuke.stapler.verb.POST;
  * {@code POST /aws-spot-agent/secret}: where a freshly booted Spot instance gets its inbound agent secret, once.
  * It has no Jenkins user, so the endpoint is unprotected and outside CSRF protection; core's
  * {@code AgentSecretIssuer} decides from the instance identity document EC2 signed for the instance. The source
- * address (which forwarded headers set) only feeds a rate limit. Every refusal, an unknown cloud included, is the
- * same 403.
+ * address (which forwarded headers set) only feeds a rate limit, over which the answer is 429 (retry). Every
+ * refusal, an unknown cloud included, is the same 403. The uptimes a boot script reports only feed the boot-time
+ * breakdown on the cloud's page.
  */
 @Extension
 public final class SpotAgentBootstrap implements UnprotectedRootAction {
@@ -51,12 +52,13 @@ public final class SpotAgentBootstrap implements UnprotectedRootAction {
 
     @POST
     public HttpResponse doSecret(StaplerRequest2 req, @QueryParameter String cloud, @QueryParameter String document,
-                                 @QueryParameter String pkcs7, @QueryParameter String rsa2048) {
+                                 @QueryParameter String pkcs7, @QueryParameter String rsa2048,
+                                 @QueryParameter String uptimeAtStart, @QueryParameter String uptimeAtRequest) {
         Cloud c = cloud == null ? null : Jenkins.get().getCloud(cloud);
         AgentSecretIssuer.Answer answer;
         if (c instanceof SpotCloud spot) {
             answer = spot.getRuntime().agentSecret(new AgentSecretIssuer.SecretRequest(req.getRemoteAddr(), document,
-                    pkcs7, rsa2048));
+                    pkcs7, rsa2048, uptimeAtStart, uptimeAtRequest));
         } else {
             LOGGER.log(Level.FINE, "Refused an agent secret: no Spot cloud named {0}", cloud);
             answer = new AgentSecretIssuer.Answer.Refused(AgentSecretIssuer.Refusal.NOT_LAUNCHING, "no such cloud");
@@ -71,8 +73,9 @@ public final class SpotAgentBootstrap implements UnprotectedRootAction {
                 rsp.setStatus(status);
                 rsp.setContentType("text/plain;charset=UTF-8");
                 rsp.setHeader("Cache-Control", "no-store");
-                if (status == 503) {
-                    rsp.setHeader("Retry-After", "10");
+                if (status == 503 || status == 429) {
+                    // The boot scripts back off on their own (1, 2, 4, 8, then 10 s); this is for other clients.
+                    rsp.setHeader("Retry-After", status == 503 ? "2" : "1");
                 }
                 rsp.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
             }

@@ -26,6 +26,9 @@ public final class Agent implements Serializable {
     private Instant idleSince;
     private InterruptionNotice notice;
     private Instant retiringSince;
+    /** When the controller handed the instance its secret, and what its boot script said of its boot (not kept). */
+    private transient Instant secretIssuedAt;
+    private transient BootReport bootReport;
     /** When busy executors are expected to be free (epoch milliseconds), from the last report's estimates. */
     private transient long[] expectedFreeAt = new long[0];
 
@@ -194,6 +197,24 @@ public final class Agent implements Serializable {
         this.state = state;
     }
 
+    void secretIssued(Instant at, BootReport report) {
+        if (secretIssuedAt == null) {
+            secretIssuedAt = at;
+            bootReport = report;
+        }
+    }
+
+    /**
+     * Where the time from launch to connection went, once connected after its secret was handed out here: empty
+     * for an adopted agent, or one connected without a secret from this controller (a restart in between).
+     */
+    Optional<BootPhases.Sample> bootSample() {
+        if (adopted || connectedAt == null || secretIssuedAt == null) {
+            return Optional.empty();
+        }
+        return Optional.of(BootPhases.Sample.of(launchedAt, secretIssuedAt, connectedAt, bootReport));
+    }
+
     void retire(Instant now) {
         this.state = AgentState.RETIRING;
         this.retiringSince = now;
@@ -205,7 +226,10 @@ public final class Agent implements Serializable {
 
     void report(AgentReport report, Instant now) {
         if (report.connected() && connectedAt == null) {
-            connectedAt = now;
+            Instant since = report.connectedSince();
+            // The caller's connect time when it is plausible (after the launch and the secret, not in the future).
+            Instant earliest = secretIssuedAt != null ? secretIssuedAt : launchedAt;
+            connectedAt = since != null && !since.isAfter(now) && !since.isBefore(earliest) ? since : now;
         }
         if (report.connected() && state == AgentState.LAUNCHING) {
             state = AgentState.ONLINE;

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.awsdelivery.core.spot;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -9,15 +10,23 @@ import java.util.List;
  * estimated duration, how long that work is expected to go on (Jenkins' {@code
  * Executor#getEstimatedRemainingTimeMillis}: the job's average duration minus the time elapsed; work past its
  * estimate, or without one, is left out), and how many builds the agent has taken since it connected (what a
- * template's maximum total uses counts; 0 when the caller does not count them).
+ * template's maximum total uses counts; 0 when the caller does not count them), and when it connected, if the
+ * caller knows (Jenkins' {@code Computer#getConnectTime}; {@code null}: the step that first sees it connected is
+ * taken, up to one step late).
  */
 public record AgentReport(String instanceId, boolean connected, int busyExecutors,
-                          List<Duration> estimatedRemaining, int buildsAccepted) {
+                          List<Duration> estimatedRemaining, int buildsAccepted, Instant connectedSince) {
 
     public AgentReport {
         estimatedRemaining = estimatedRemaining == null ? List.of()
                 : estimatedRemaining.stream().filter(d -> d != null && !d.isNegative()).toList();
         buildsAccepted = Math.max(0, buildsAccepted);
+    }
+
+    /** A report without the time the agent connected. */
+    public AgentReport(String instanceId, boolean connected, int busyExecutors,
+                       List<Duration> estimatedRemaining, int buildsAccepted) {
+        this(instanceId, connected, busyExecutors, estimatedRemaining, buildsAccepted, null);
     }
 
     /** A report that does not count the builds taken. */

@@ -17,7 +17,8 @@ import java.util.logging.Logger;
  * instance the same user data, so the secret cannot be in it; the instance proves who it is with the instance
  * identity document EC2 signs for it (IMDSv2), and gets the secret only when all of this holds:
  * <ol>
- *   <li>the request's source has not asked too often (a per-source rate limit);</li>
+ *   <li>the request's source has not asked too often (a per-source rate limit, generous enough for a fleet behind
+ *       one NAT address; a source over it is told to slow down and retry, not refused);</li>
  *   <li>the document's PKCS7 signature verifies with a trusted AWS certificate;</li>
  *   <li>the document names this cloud's Region, and its {@code pendingTime} is within the connect timeout;</li>
  *   <li>no secret was handed out for the instance before (the ledger is persisted by the caller);</li>
@@ -41,8 +42,18 @@ public final class AgentSecretIssuer {
         NOT_IN_EC2, UNTAGGED, OTHER_ACCOUNT, EC2_ERROR, NOT_SAVED
     }
 
-    /** What an instance asks with: the identity document and its signatures, as IMDS serves them. */
-    public record SecretRequest(String source, String document, String pkcs7, String rsa2048) {
+    /**
+     * What an instance asks with: the identity document and its signatures, as IMDS serves them, and the seconds
+     * since its kernel started when its boot script started and when it sent this request (its {@code
+     * /proc/uptime}; {@code null} from an older script). The uptimes only feed the boot-time breakdown on the
+     * cloud's page ({@link BootReport}); they decide nothing.
+     */
+    public record SecretRequest(String source, String document, String pkcs7, String rsa2048, String uptimeAtStart,
+                                String uptimeAtRequest) {
+
+        public SecretRequest(String source, String document, String pkcs7, String rsa2048) {
+            this(source, document, pkcs7, rsa2048, null, null);
+        }
     }
 
     /** The answer: the secret, "retry later", or a refusal, with the HTTP status and body the instance gets. */
@@ -74,6 +85,20 @@ public final class AgentSecretIssuer {
 
             public String body() {
                 return "Not ready, retry.\n";
+            }
+        }
+
+        /**
+         * The source asked too often: it is told to slow down and retry (the boot scripts back off). Only the
+         * source's own request rate is told, nothing about the instance or the cloud.
+         */
+        record SlowDown(String source) implements Answer {
+            public int status() {
+                return 429;
+            }
+
+            public String body() {
+                return "Too many requests, retry.\n";
             }
         }
 
@@ -110,9 +135,18 @@ public final class AgentSecretIssuer {
         this.rateLimit = rateLimit;
     }
 
-    /** The defaults: AWS's bundled certificates and five requests at once, then one every 10 s, per source. */
+    /**
+     * Requests a source may send at once. Agents in private subnets often reach the controller through one NAT
+     * gateway or proxy address, so a nightly spike of 75 launches must not wait on each other; a signature check
+     * takes well under a millisecond, so this bounds nothing a client could hurt the controller with.
+     */
+    static final int RATE_BURST = 100;
+    /** Then one request per this much time per source: 10 a second. */
+    static final Duration RATE_REFILL = Duration.ofMillis(100);
+
+    /** The defaults: AWS's bundled certificates and the per-source rate limit above. */
     public static AgentSecretIssuer withBundledCertificates() {
-        return new AgentSecretIssuer(IdentityCertificates.bundled(), new SourceRateLimit(5, Duration.ofSeconds(10)));
+        return new AgentSecretIssuer(IdentityCertificates.bundled(), new SourceRateLimit(RATE_BURST, RATE_REFILL));
     }
 
     /** Replaces the trusted certificates (the administrator changed the extra ones). */
@@ -125,7 +159,8 @@ public final class AgentSecretIssuer {
      */
     public Answer answer(SecretRequest req, SpotEngine engine, String region, AgentLedger ledger, Instant now) {
         if (!rateLimit.allow(req.source(), now)) {
-            return refuse(Refusal.RATE_LIMITED, "from " + req.source());
+            count(Refusal.RATE_LIMITED, "from " + req.source());
+            return new Answer.SlowDown(req.source());
         }
         Optional<byte[]> content = verified(req);
         if (content.isEmpty()) {
@@ -171,7 +206,11 @@ public final class AgentSecretIssuer {
         if (!i.accountId().equals(doc.accountId())) {
             return refuse(Refusal.OTHER_ACCOUNT, doc.instanceId() + " claims account " + doc.accountId());
         }
-        return issue(doc.instanceId(), ledger);
+        Answer answer = issue(doc.instanceId(), ledger);
+        if (answer instanceof Answer.Granted) {
+            engine.secretIssued(doc.instanceId(), now, BootReport.parse(req.uptimeAtStart(), req.uptimeAtRequest()));
+        }
+        return answer;
     }
 
     private synchronized Answer issue(String instanceId, AgentLedger ledger) {
@@ -213,11 +252,15 @@ public final class AgentSecretIssuer {
     }
 
     private Answer refuse(Refusal reason, String detail) {
+        count(reason, detail);
+        return new Answer.Refused(reason, detail);
+    }
+
+    private void count(Refusal reason, String detail) {
         synchronized (this) {
             refusals.merge(reason, 1L, Long::sum);
         }
         LOGGER.log(Level.FINE, "Refused an agent secret ({0}): {1}", new Object[] {reason, detail});
-        return new Answer.Refused(reason, detail);
     }
 
     /** Refusals so far by reason, for the cloud's page. */

@@ -5,11 +5,13 @@ import java.net.URI;
 
 /**
  * The boot script of an inbound agent: it reads its instance ID, its signed instance identity document and the
- * document's PKCS7 signatures from IMDSv2, downloads {@code agent.jar} from the controller, asks the controller for
- * its secret with the signed document (see {@link AgentSecretIssuer}), retrying while its agent is being added,
- * writes the secret to a file only root can read, and connects over WebSocket with {@code -secret @file}, so the
- * secret is never on a command line. Agents work in private subnets with no SSH key and no inbound port. The AMI
- * needs Java and curl.
+ * document's PKCS7 signatures from IMDSv2, downloads {@code agent.jar} from the controller while it asks the
+ * controller for its secret with the signed document (see {@link AgentSecretIssuer}), retrying with a short
+ * backoff while its agent is being added or the controller asks it to slow down, writes the secret to a file only
+ * root can read, and connects over WebSocket with {@code -secret @file}, so the secret is never on a command line.
+ * With the request it reports its uptime when it started and when it asks ({@link BootReport}), for the
+ * boot-time breakdown on the cloud's page. Agents work in private subnets with no SSH key and no inbound port. The
+ * AMI needs Java and curl.
  */
 public final class AgentUserData {
 
@@ -29,6 +31,7 @@ public final class AgentUserData {
         return "#!/bin/bash\n"
                 + "# Jenkins Spot agent bootstrap written by aws-delivery-stages for cloud " + cloudName + "\n"
                 + "set -euo pipefail\n"
+                + "UPTIME_AT_START=$(cut -d' ' -f1 /proc/uptime)\n"
                 + "JENKINS_URL=" + quote(url) + "\n"
                 + "AGENT_DIR=" + quote(remoteFs) + "\n"
                 + "TOKEN=$(curl -sf -X PUT http://169.254.169.254/latest/api/token"
@@ -39,23 +42,35 @@ public final class AgentUserData {
                 + "RSA2048=$(" + imds + "dynamic/instance-identity/rsa2048 || true)\n"
                 + (extraScript == null || extraScript.isBlank() ? "" : extraScript.strip() + "\n")
                 + "mkdir -p \"$AGENT_DIR\" && cd \"$AGENT_DIR\"\n"
-                + "curl -sf --retry 10 --retry-connrefused -o agent.jar \"${JENKINS_URL}jnlpJars/agent.jar\"\n"
+                // agent.jar downloads while the secret is asked for; a failed download stops the script at the wait.
+                + "curl -sf --retry 10 --retry-connrefused -o agent.jar \"${JENKINS_URL}jnlpJars/agent.jar\" &\n"
+                + "JAR_PID=$!\n"
                 + "SECRET_FILE=/root/.jenkins-agent-secret\n"
                 + "umask 077\n"
-                + "for attempt in $(seq 1 90); do\n"
+                // Retries after 1, 2, 4, 8, then 10 s (and up to as much again at random), for 15 minutes.
+                + "DEADLINE=$((SECONDS + 900))\n"
+                + "DELAY=1\n"
+                + "while :; do\n"
                 + "  STATUS=$(curl -s -o \"$SECRET_FILE\" -w '%{http_code}' -X POST --data-urlencode "
                 + quote("cloud=" + cloudName)
                 + " --data-urlencode \"document=$DOCUMENT\" --data-urlencode \"pkcs7=$PKCS7\""
-                + " --data-urlencode \"rsa2048=$RSA2048\" \"${JENKINS_URL}" + SECRET_PATH + "\" || echo 000)\n"
+                + " --data-urlencode \"rsa2048=$RSA2048\" --data-urlencode \"uptimeAtStart=$UPTIME_AT_START\""
+                + " --data-urlencode \"uptimeAtRequest=$(cut -d' ' -f1 /proc/uptime)\""
+                + " \"${JENKINS_URL}" + SECRET_PATH + "\" || echo 000)\n"
                 + "  case \"$STATUS\" in\n"
                 + "    200) break ;;\n"
                 + "    403) echo \"The controller refused the agent secret of $INSTANCE_ID\" >&2; rm -f \"$SECRET_FILE\";"
                 + " exit 1 ;;\n"
-                + "    *) rm -f \"$SECRET_FILE\"; sleep 10 ;;\n"
                 + "  esac\n"
+                + "  rm -f \"$SECRET_FILE\"\n"
+                + "  if [ \"$SECONDS\" -ge \"$DEADLINE\" ]; then\n"
+                + "    echo \"No agent secret for $INSTANCE_ID after 15 minutes (last answer: HTTP $STATUS)\" >&2; exit 1\n"
+                + "  fi\n"
+                + "  sleep $((DELAY + RANDOM % DELAY))\n"
+                + "  DELAY=$((DELAY < 8 ? DELAY * 2 : 10))\n"
                 + "done\n"
-                + "test -s \"$SECRET_FILE\" || { echo \"No agent secret for $INSTANCE_ID after 15 minutes\" >&2;"
-                + " exit 1; }\n"
+                + "test -s \"$SECRET_FILE\" || { echo \"The controller sent $INSTANCE_ID an empty secret\" >&2; exit 1; }\n"
+                + "wait \"$JAR_PID\"\n"
                 + "exec java " + (jvmOptions == null ? "" : jvmOptions.strip() + " ")
                 + "-jar agent.jar -url \"$JENKINS_URL\" -name \"$INSTANCE_ID\" -secret \"@$SECRET_FILE\" -webSocket"
                 + " -workDir \"$AGENT_DIR\"\n";

@@ -220,6 +220,17 @@ public final class SpotEngine {
         warm.buildStarted(instanceId, waited);
     }
 
+    /**
+     * The controller handed {@code instanceId} its secret at {@code at}; {@code report} is what its boot script
+     * said of its boot. Feeds the boot-time breakdown ({@link SpotMetrics#boot()}).
+     */
+    public synchronized void secretIssued(String instanceId, Instant at, Optional<BootReport> report) {
+        Agent a = agents.get(instanceId);
+        if (a != null) {
+            a.secretIssued(at, report.orElse(null));
+        }
+    }
+
     /** True while the agent is warm: launched or kept for the forecast and not used yet. */
     public synchronized boolean isWarm(String instanceId) {
         return warm.isWarm(instanceId);
@@ -368,6 +379,7 @@ public final class SpotEngine {
             a.report(r, now);
             if (!wasConnected && a.connectedAt().isPresent() && !a.adopted()) {
                 counters.latency(a.launchLatency().orElse(Duration.ZERO).toSeconds());
+                a.bootSample().ifPresent(counters.boot::add);
             }
             if (a.state() == AgentState.RETIRING && a.busy()) {
                 // Work reached it before it went offline: keep it, it is no longer idle.

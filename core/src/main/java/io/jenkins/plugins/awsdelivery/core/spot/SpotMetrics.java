@@ -10,14 +10,15 @@ import java.util.TreeMap;
 /**
  * What a Spot cloud has done, for its status page: agents by state and market, launches, interruptions, launch
  * latency, estimated savings and API calls by operation; agents by template, and agents terminated after taking
- * their template's maximum total uses.
+ * their template's maximum total uses; where the time from launch to a connected agent goes ({@link BootPhases}).
  */
 public record SpotMetrics(Map<AgentState, Integer> spotAgents, Map<AgentState, Integer> onDemandAgents,
                           long spotLaunches, long onDemandLaunches, long fallbackLaunches, long interruptions,
                           long rebalanceRecommendations, long lostAgents, long orphansTerminated,
                           long launchP50Seconds, long launchP95Seconds, double estimatedSavingsUsd,
                           Map<String, Long> apiCalls, Map<String, Long> launchErrors,
-                          Map<String, Integer> agentsByTemplate, long usedUpTerminated, Warm warm) {
+                          Map<String, Integer> agentsByTemplate, long usedUpTerminated, Warm warm,
+                          BootPhases boot) {
 
     /**
      * What warm capacity (agents launched or kept for the arrival forecast) cost and what it gave.
@@ -64,7 +65,8 @@ public record SpotMetrics(Map<AgentState, Integer> spotAgents, Map<AgentState, I
         }
         return new SpotMetrics(spot, onDemand, c.spotLaunches, c.onDemandLaunches, c.fallbackLaunches,
                 c.interruptions, c.rebalances, c.lost, c.orphans, c.latencyPercentile(50), c.latencyPercentile(95),
-                c.savingsUsd, new TreeMap<>(c.apiCalls), new TreeMap<>(c.launchErrors), byTemplate, c.usedUp, warm);
+                c.savingsUsd, new TreeMap<>(c.apiCalls), new TreeMap<>(c.launchErrors), byTemplate, c.usedUp, warm,
+                c.boot.summary());
     }
 
     /** Total EC2 (and SQS) calls the engine made. */
@@ -85,6 +87,7 @@ public record SpotMetrics(Map<AgentState, Integer> spotAgents, Map<AgentState, I
         long usedUp;
         double savingsUsd;
         final List<Long> latencies = new ArrayList<>();
+        final BootPhases.Recorder boot = new BootPhases.Recorder();
         final Map<String, Long> apiCalls = new TreeMap<>();
         final Map<String, Long> launchErrors = new TreeMap<>();
 

@@ -232,11 +232,78 @@ class AgentSecretIssuerTest {
 
         ask(junk);
         ask(junk);
-        assertRefused(ask(junk), Refusal.RATE_LIMITED);
+        Answer third = ask(junk);
+        // Told to slow down and retry (the boot scripts back off), not refused: only the rate is said.
+        assertThat(third).isEqualTo(new Answer.SlowDown("203.0.113.9"));
+        assertThat(third.status()).isEqualTo(429);
+        assertThat(third.body()).isEqualTo("Too many requests, retry.\n");
+        assertThat(issuer.refusals()).containsEntry(Refusal.RATE_LIMITED, 1L);
         clock.advance(Duration.ofSeconds(10));
         assertRefused(ask(junk), Refusal.BAD_SIGNATURE);
         // Another source is not affected.
         assertThat(ask(valid(id)).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aNightlySpikeBehindOneNatAddressIsNotSlowedDown() throws Exception {
+        // The defaults: 75 agents launched at 02:00 in private subnets reach the controller from one NAT address.
+        issuer = new AgentSecretIssuer(List.of(aws.certificate()),
+                new SourceRateLimit(AgentSecretIssuer.RATE_BURST, AgentSecretIssuer.RATE_REFILL));
+        String nat = "198.51.100.7";
+        SecretRequest unsigned = new SecretRequest(nat, "{}", "", "");
+
+        for (int i = 0; i < 100; i++) {
+            assertRefused(ask(unsigned), Refusal.BAD_SIGNATURE);
+        }
+        assertThat(ask(unsigned).status()).isEqualTo(429);
+        // Ten a second after the burst: the instances' retries after 1 and 2 s get through.
+        clock.advance(Duration.ofSeconds(1));
+        for (int i = 0; i < 10; i++) {
+            assertRefused(ask(unsigned), Refusal.BAD_SIGNATURE);
+        }
+        assertThat(ask(unsigned).status()).isEqualTo(429);
+        clock.advance(Duration.ofMillis(100));
+        String id = launchOne();
+        SecretRequest real = valid(id);
+        assertThat(ask(new SecretRequest(nat, real.document(), real.pkcs7(), real.rsa2048())).status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void theBootScriptsUptimesSplitTheLaunchLatencyIntoPhases() throws Exception {
+        Instant launched = clock.instant();
+        String id = launchOne();
+        clock.advance(Duration.ofSeconds(50));
+        SecretRequest signed = valid(id);
+        // The kernel started 38 s before this request (12 s after the launch), the script 20 s after the kernel.
+        assertThat(ask(new SecretRequest("10.0.0.12", signed.document(), signed.pkcs7(), signed.rsa2048(), "20.31",
+                "38.02")).status()).isEqualTo(200);
+        clock.advance(Duration.ofSeconds(10));
+        // Jenkins says the agent connected 3 s after its secret; the step sees it 7 s later.
+        engine.step(Demand.of("linux", 0), List.of(new AgentReport(id, true, 0, List.of(), 0,
+                launched.plusSeconds(53))));
+
+        BootPhases boot = engine.metrics().boot();
+        assertThat(boot).isEqualTo(new BootPhases(1, 1, 50, 12, 20, 18, 3));
+        assertThat(engine.metrics().launchP50Seconds()).isEqualTo(53);
+        assertThat(boot.describe()).startsWith("EC2 12 s, OS boot 20 s, boot script 18 s, agent start 3 s")
+                .contains("OS boot and cloud-init take longest");
+
+        // An older script (no uptimes) and one whose uptime is older than the launch count without the split.
+        for (String[] uptimes : new String[][] {{null, null}, {"400", "500"}, {"30", "20"}, {"1e3", "2e3"}}) {
+            String other = launchOne();
+            clock.advance(Duration.ofSeconds(40));
+            SecretRequest r = valid(other);
+            assertThat(ask(new SecretRequest("10.0.0.13", r.document(), r.pkcs7(), r.rsa2048(), uptimes[0],
+                    uptimes[1])).status()).isEqualTo(200);
+            connected.add(other);
+            engine.step(Demand.of("linux", 0), reports());
+        }
+        boot = engine.metrics().boot();
+        assertThat(boot.samples()).isEqualTo(5);
+        assertThat(boot.reported()).isEqualTo(1);
+        assertThat(boot.ec2P50()).isEqualTo(12);
+        assertThat(boot.launchToSecretP50()).isEqualTo(40);
     }
 
     @Test

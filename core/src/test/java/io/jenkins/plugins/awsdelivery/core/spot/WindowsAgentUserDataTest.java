@@ -59,10 +59,16 @@ class WindowsAgentUserDataTest {
                 "-Trigger (New-ScheduledTaskTrigger -AtStartup)",
                 "Start-ScheduledTask -TaskName 'Jenkins Spot agent'");
         // The same budget as the Linux agents, 15 minutes, bounded by the clock however long each request takes;
-        // 503 (node not added yet) retries 10 s later.
+        // 503 (node not added yet) and 429 (slow down) retry after 1, 2, 4, 8, then 10 s, with jitter, as on Linux.
         assertThat(script).contains("$Deadline = (Get-Date).AddMinutes(15)")
                 .contains("for ($attempt = 1; (Get-Date) -lt $Deadline; $attempt++)")
-                .contains("Start-Sleep -Seconds 10").contains("after 15 minutes");
+                .contains("$Delay = if ($attempt -ge 5) { 10 } else { [Math]::Pow(2, $attempt - 1) }")
+                .contains("Start-Sleep -Milliseconds ([int](1000 * $Delay * (1 + (Get-Random -Maximum 1.0))))")
+                .contains("after 15 minutes");
+        // The uptimes for the boot-time breakdown: when the script started, and at each request.
+        assertThat(script).contains("$UptimeAtStart = [int]([Environment]::TickCount / 1000)")
+                .contains(" + '&uptimeAtStart=' + $UptimeAtStart")
+                .contains("-Body ($Form + '&uptimeAtRequest=' + [int]([Environment]::TickCount / 1000))");
         // Only SYSTEM and Administrators, by SID so that localised Windows works, inherited entries removed.
         assertThat(script).contains("icacls.exe $Path /inheritance:r /grant:r ('*S-1-5-18:' + $Inherit + 'F')"
                 + " ('*S-1-5-32-544:' + $Inherit + 'F')")
