@@ -76,8 +76,8 @@ final class StoppedPoolPolicy implements Simulation.Policy {
         this.bridge = bridge;
         this.executors = config.executorsPerAgent();
         // The pool's type: the cheapest on-demand type of the template's list.
-        String type = SpotMarketModel.TYPES.stream().min(java.util.Comparator.comparingDouble(sim.market::onDemandPrice))
-                .orElseThrow();
+        String type = SpotMarketModel.TYPES.stream()
+                .min(java.util.Comparator.comparingDouble(sim.market::onDemandPrice)).orElseThrow();
         this.pool = new Pool(type, SpotMarketModel.SUBNETS.get(0));
         this.onDemandPrice = sim.market.onDemandPrice(type);
         for (int k = 0; k < size; k++) {
