@@ -219,6 +219,12 @@ final class Simulation {
                 market.launches(), onDemandSeconds / 3600.0, sorted);
     }
 
+    /** Adds a cost that is not an instance-second of a running instance (a stopped instance's EBS volume). */
+    void charge(double usd, long now) {
+        cost += usd;
+        costByHour[(int) (now / 3600)] += usd;
+    }
+
     /** What the instances cost in each hour of the run (USD). */
     double[] costByHour() {
         return costByHour.clone();

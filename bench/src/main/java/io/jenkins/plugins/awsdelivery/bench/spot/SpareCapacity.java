@@ -6,7 +6,10 @@ package io.jenkins.plugins.awsdelivery.bench.spot;
  */
 interface SpareCapacity {
 
-    /** Free executors wanted beyond the queue at {@code now}; called at every engine step. */
+    /**
+     * Free executors wanted beyond the queue at {@code now}; called at every engine step. Negative (never below
+     * minus the queue) for queued executors that capacity outside the engine covers (the stopped pool).
+     */
     int extraExecutors(Simulation sim, long now);
 
     /** None: the engine as it is. */

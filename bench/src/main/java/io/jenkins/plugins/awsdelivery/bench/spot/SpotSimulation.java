@@ -96,6 +96,9 @@ public final class SpotSimulation {
         Simulation sim = new Simulation(w, seed);
         int max = w.maxAgents();
         long idle = IDLE_TIMEOUT.toSeconds();
+        if (policy.startsWith(STOPPED_PREFIX)) {
+            return sim.run(stoppedPool(policy, sim, max, seed));
+        }
         Simulation.Policy p = switch (policy) {
             case "engine" -> new EnginePolicy(ENGINE, sim, config(max, 0), seed);
             case "engine-no-estimates" -> new EnginePolicy(ENGINE_NO_ESTIMATES, sim, config(max, 0), seed, false);
@@ -212,6 +215,36 @@ public final class SpotSimulation {
             perWeek.put(e.getKey(), runs);
         }
         return perWeek;
+    }
+
+    static final String STOPPED_PREFIX = "engine-stopped-";
+
+    /**
+     * {@code engine-stopped-<N>-<S>[-instead][-stop<T>]}: the engine beside a pool of N stopped on-demand instances
+     * that connect S seconds after StartInstances and are stopped once idle for T seconds (default 0: at the first
+     * 10-second step that finds them idle); the engine is asked for the whole queue as without the pool, unless
+     * {@code -instead}, which leaves out what the pool covers ({@link StoppedPoolPolicy}). Selected by name with
+     * {@code -Dspot.policies}; not in the default run.
+     */
+    static StoppedPoolPolicy stoppedPool(String policy, Simulation sim, int max, long seed) {
+        String[] parts = policy.substring(STOPPED_PREFIX.length()).split("-");
+        int size = Integer.parseInt(parts[0]);
+        long start = Long.parseLong(parts[1]);
+        long stopAfter = 0;
+        boolean bridge = true;
+        for (int k = 2; k < parts.length; k++) {
+            if (parts[k].equals("instead")) {
+                bridge = false;
+            } else if (parts[k].startsWith("stop")) {
+                stopAfter = Long.parseLong(parts[k].substring("stop".length()));
+            } else {
+                throw new IllegalArgumentException("Unknown part " + parts[k] + " of " + policy);
+            }
+        }
+        String name = ENGINE + ", " + size + " stopped on-demand, start " + start + " s"
+                + (stopAfter == 0 ? "" : ", stop after " + stopAfter + " s idle")
+                + (bridge ? "" : ", instead of Spot");
+        return new StoppedPoolPolicy(name, sim, config(max, 0), seed, size, start, stopAfter, bridge);
     }
 
     private static int suffix(String policy) {
