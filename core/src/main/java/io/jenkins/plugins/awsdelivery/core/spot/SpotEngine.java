@@ -277,7 +277,8 @@ public final class SpotEngine {
         applyReports(reports, now);
         accrueSavings(now);
         warm.charge(lastStep, now, agents.values(), this::pricePerHour);
-        warm.afterReports(agents.values());
+        warm.afterReports(agents.values(), now, leadTime(), this::pricePerHour,
+                t -> config.template(t).map(x -> demand.queuedFor(config, x)).orElse(0));
         boolean throttled = now.isBefore(throttledUntil);
 
         if (!throttled && !now.isBefore(terminationsPausedUntil)) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToIntFunction;
 
 /**
  * The engine's warm capacity: the arrival forecast, the real cost of what it keeps ready, and the budget on that
@@ -114,13 +115,52 @@ final class WarmCapacity {
         baseUsd += base;
     }
 
-    /** After the reports: a warm agent that took work is no longer warm; its builds started on a warm agent. */
-    void afterReports(Collection<Agent> agents) {
+    /**
+     * After the reports: a warm agent that took work is no longer warm; its builds started on a warm agent. Its boot
+     * (a launched agent's launch to connection, a kept agent's lead time, at most what it was charged) goes back to
+     * the base cost when its build would surely have launched an agent without warm capacity: builds of its template
+     * are still queued after the warm agents took theirs, and no agent that was not warm had an executor free or
+     * expected free within the lead time. Warm capacity is then charged the time the agent waited for its build. In
+     * every other case (a build ending elsewhere might have served it) the whole wait, boot included, stays warm.
+     *
+     * @param queuedForTemplate builds queued for a template after this step's reports
+     */
+    void afterReports(Collection<Agent> agents, Instant now, Duration lead, ToDoubleFunction<Agent> pricePerHour,
+                      ToIntFunction<String> queuedForTemplate) {
+        Set<String> warmBefore = new HashSet<>(marks.keySet());
+        Map<String, Integer> baseFree = new HashMap<>();
+        for (Agent b : agents) {
+            if (!warmBefore.contains(b.instanceId()) && b.state() == AgentState.ONLINE && b.acceptingWork()) {
+                baseFree.merge(b.templateName(), b.freeCapacity() + b.freeingBy(now, now.plus(lead)), Integer::sum);
+            }
+        }
         for (Agent a : agents) {
             Mark m = marks.get(a.instanceId());
-            if (m != null && (a.busy() || a.buildsAccepted() > m.accepted())) {
-                marks.remove(a.instanceId());
-                buildsOnWarm += Math.max(1, a.busyExecutors());
+            if (m == null || !(a.busy() || a.buildsAccepted() > m.accepted())) {
+                continue;
+            }
+            marks.remove(a.instanceId());
+            buildsOnWarm += Math.max(1, a.busyExecutors());
+            int free = baseFree.getOrDefault(a.templateName(), 0);
+            if (queuedForTemplate.applyAsInt(a.templateName()) == 0) {
+                // Warm capacity served every build that came: without it, some might have waited for an executor
+                // to free up rather than for a launch. Only a queue left over proves the launch.
+                continue;
+            }
+            if (free > 0) {
+                // An executor that was not warm could have taken this build: no launch saved.
+                baseFree.put(a.templateName(), free - 1);
+                continue;
+            }
+            double boot = m.why() == Why.LAUNCHED
+                    ? a.connectedAt().map(c -> Duration.between(m.since(), c).toMillis() / 1000.0).orElse(0.0)
+                    : Math.min(lead.toMillis(), Duration.between(m.since(), now).toMillis()) / 1000.0;
+            double usd = pricePerHour.applyAsDouble(a) * Math.max(0, boot) / 3600.0;
+            double moved = usd > 0 ? ledger.reattribute(now, usd) : 0;
+            if (moved > 0) {
+                warmUsd -= moved;
+                baseUsd += moved;
+                warmAgentSeconds -= boot * moved / usd;
             }
         }
     }
@@ -278,10 +318,7 @@ final class WarmCapacity {
                     chosen.launches());
             texts.add(release.size() + " warm agent(s) retired: the budget is spent or their executors are not wanted");
         }
-        for (Agent a : kept) {
-            marks.put(a.instanceId(), new Mark(Why.KEPT, now, a.buildsAccepted()));
-            warmKeeps++;
-        }
+        kept.forEach(a -> kept(a, now));
         String text = texts.isEmpty() ? "" : "warm capacity: " + String.join("; ", texts);
         lastText = text;
         return new Decision(chosen, units, kept, release, text);
@@ -328,6 +365,12 @@ final class WarmCapacity {
             s += Math.max(0, Duration.between(now, a.launchedAt().plus(lead.multipliedBy(2))).toSeconds());
         }
         return s;
+    }
+
+    /** Marks an idle agent kept past its idle timeout for the forecast. */
+    void kept(Agent a, Instant now) {
+        marks.put(a.instanceId(), new Mark(Why.KEPT, now, a.buildsAccepted()));
+        warmKeeps++;
     }
 
     /** Marks the agents launched at this step for warm capacity: the last {@code units} of each template. */

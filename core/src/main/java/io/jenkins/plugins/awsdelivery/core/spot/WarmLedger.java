@@ -37,6 +37,30 @@ public final class WarmLedger {
     }
 
     /**
+     * Moves up to {@code usd} of warm cost, charged over the last 24 hours, to the base cost at {@code at}: a cost
+     * charged to warm capacity that the fleet would have had without it. Takes from the newest warm buckets first;
+     * never makes a bucket negative. Returns what was moved.
+     */
+    public double reattribute(Instant at, double usd) {
+        if (!(usd >= 0) || Double.isInfinite(usd)) {
+            throw new IllegalArgumentException("Cost must be 0 or more, was " + usd);
+        }
+        roll(at);
+        double left = usd;
+        for (int k = 0; k < BUCKETS && left > 0; k++) {
+            int i = (int) Math.floorMod(lastBucket - k, (long) BUCKETS);
+            double take = Math.min(warm[i], left);
+            warm[i] -= take;
+            left -= take;
+        }
+        double moved = usd - left;
+        int now = (int) Math.floorMod(lastBucket, (long) BUCKETS);
+        base[now] += moved;
+        baseByHour[(int) Math.floorMod(lastHour, (long) HOURS)] += moved;
+        return moved;
+    }
+
+    /**
      * The cost without warm capacity per day, averaged over the last week (or the days seen so far, the first day
      * counting as a whole one): what a percentage budget is a percentage of. The oldest hour is left out, so that
      * the figure cannot fall in the next hour under what was spent against it now. A nightly spike leaves the
