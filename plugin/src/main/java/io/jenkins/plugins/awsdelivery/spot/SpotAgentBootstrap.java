@@ -6,12 +6,14 @@ import hudson.security.csrf.CrumbExclusion;
 import hudson.slaves.Cloud;
 import io.jenkins.plugins.awsdelivery.core.spot.AgentSecretIssuer;
 import io.jenkins.plugins.awsdelivery.core.spot.AgentUserData;
+import io.jenkins.plugins.awsdelivery.core.spot.SourceRateLimit;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jenkins.model.Jenkins;
@@ -34,6 +36,8 @@ public final class SpotAgentBootstrap implements UnprotectedRootAction {
 
     private static final Logger LOGGER = Logger.getLogger(SpotAgentBootstrap.class.getName());
     static final String URL = "aws-spot-agent";
+    /** Requests naming no running Spot cloud: limited like a cloud's own ({@link AgentSecretIssuer#rateLimit()}). */
+    private static final SourceRateLimit UNKNOWN_CLOUDS = AgentSecretIssuer.rateLimit();
 
     @Override
     public String getIconFileName() {
@@ -59,6 +63,9 @@ public final class SpotAgentBootstrap implements UnprotectedRootAction {
         if (c instanceof SpotCloud spot) {
             answer = spot.getRuntime().agentSecret(new AgentSecretIssuer.SecretRequest(req.getRemoteAddr(), document,
                     pkcs7, rsa2048, uptimeAtStart, uptimeAtRequest));
+        } else if (!UNKNOWN_CLOUDS.allow(req.getRemoteAddr(), Instant.now())) {
+            // Rate-limited as a cloud's own requests are, so a 429 does not tell which cloud names exist.
+            answer = new AgentSecretIssuer.Answer.SlowDown(req.getRemoteAddr());
         } else {
             LOGGER.log(Level.FINE, "Refused an agent secret: no Spot cloud named {0}", cloud);
             answer = new AgentSecretIssuer.Answer.Refused(AgentSecretIssuer.Refusal.NOT_LAUNCHING, "no such cloud");

@@ -5,6 +5,7 @@ import hudson.model.OneOffExecutor;
 import hudson.model.Queue;
 import hudson.slaves.AbstractCloudComputer;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -26,8 +27,20 @@ public final class SpotComputer extends AbstractCloudComputer<SpotAgent> {
     private final transient Set<Executor> counted = Collections.synchronizedSet(
             Collections.newSetFromMap(new WeakHashMap<>()));
 
+    /** When the agent last came online ({@link SpotOnlineListener}); not kept across restarts. */
+    private transient volatile Instant onlineSince;
+
     public SpotComputer(SpotAgent agent) {
         super(agent);
+    }
+
+    void wentOnline(Instant at) {
+        onlineSince = at;
+    }
+
+    /** When the agent came online, while it is online; null otherwise or when not seen coming online. */
+    Instant onlineSince() {
+        return isOnline() ? onlineSince : null;
     }
 
     /** True while the engine wants this agent to take builds (not retiring, not under notice) and it has uses left. */

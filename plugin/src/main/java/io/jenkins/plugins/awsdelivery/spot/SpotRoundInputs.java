@@ -7,7 +7,6 @@ import io.jenkins.plugins.awsdelivery.core.spot.AgentReport;
 import io.jenkins.plugins.awsdelivery.core.spot.AgentState;
 import io.jenkins.plugins.awsdelivery.core.spot.SpotEngine;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -59,11 +58,9 @@ final class SpotRoundInputs {
         for (SpotAgent a : c.agents()) {
             Computer comp = a.toComputer();
             inJenkins.add(a.getInstanceId());
-            // Jenkins' own connect time, so the launch latency and the boot-time breakdown are not a step late.
-            Instant connected = comp != null && comp.isOnline() && comp.getConnectTime() > 0
-                    ? Instant.ofEpochMilli(comp.getConnectTime()) : null;
+            // When it came online, so the launch latency and the boot-time breakdown are not a step late.
             reports.add(comp instanceof SpotComputer sc ? new AgentReport(a.getInstanceId(), comp.isOnline(),
-                    comp.countBusy(), estimatedRemaining(comp), sc.usesTaken(), connected)
+                    comp.countBusy(), estimatedRemaining(comp), sc.usesTaken(), sc.onlineSince())
                     : new AgentReport(a.getInstanceId(), false, 0, List.of(), a.getBuildsAccepted()));
         }
         // A drained agent whose node was removed has no work left: its instance can go now.

@@ -11,8 +11,8 @@ import java.util.List;
  * Executor#getEstimatedRemainingTimeMillis}: the job's average duration minus the time elapsed; work past its
  * estimate, or without one, is left out), and how many builds the agent has taken since it connected (what a
  * template's maximum total uses counts; 0 when the caller does not count them), and when it connected, if the
- * caller knows (Jenkins' {@code Computer#getConnectTime}; {@code null}: the step that first sees it connected is
- * taken, up to one step late).
+ * caller knows (the plugin stamps it when the agent comes online; {@code null}: the step that first sees it
+ * connected is taken, up to one step late).
  */
 public record AgentReport(String instanceId, boolean connected, int busyExecutors,
                           List<Duration> estimatedRemaining, int buildsAccepted, Instant connectedSince) {

@@ -146,7 +146,12 @@ public final class AgentSecretIssuer {
 
     /** The defaults: AWS's bundled certificates and the per-source rate limit above. */
     public static AgentSecretIssuer withBundledCertificates() {
-        return new AgentSecretIssuer(IdentityCertificates.bundled(), new SourceRateLimit(RATE_BURST, RATE_REFILL));
+        return new AgentSecretIssuer(IdentityCertificates.bundled(), rateLimit());
+    }
+
+    /** A fresh per-source rate limit with the defaults above. */
+    public static SourceRateLimit rateLimit() {
+        return new SourceRateLimit(RATE_BURST, RATE_REFILL);
     }
 
     /** Replaces the trusted certificates (the administrator changed the extra ones). */

@@ -6,12 +6,12 @@ import java.net.URI;
 /**
  * The boot script of an inbound agent: it reads its instance ID, its signed instance identity document and the
  * document's PKCS7 signatures from IMDSv2, downloads {@code agent.jar} from the controller while it asks the
- * controller for its secret with the signed document (see {@link AgentSecretIssuer}), retrying with a short
- * backoff while its agent is being added or the controller asks it to slow down, writes the secret to a file only
- * root can read, and connects over WebSocket with {@code -secret @file}, so the secret is never on a command line.
- * With the request it reports its uptime when it started and when it asks ({@link BootReport}), for the
- * boot-time breakdown on the cloud's page. Agents work in private subnets with no SSH key and no inbound port. The
- * AMI needs Java and curl.
+ * controller for its secret with the signed document (see {@link AgentSecretIssuer}), and once more after it should
+ * that download fail. It retries with a short backoff while its agent is being added or the controller asks it to
+ * slow down, writes the secret to a file only root can read, and connects over WebSocket with {@code -secret @file},
+ * so the secret is never on a command line. With the request it reports its uptime when it started and when it
+ * asks ({@link BootReport}), for the boot-time breakdown on the cloud's page. Agents work in private subnets with no
+ * SSH key and no inbound port. The AMI needs Java and curl.
  */
 public final class AgentUserData {
 
@@ -51,7 +51,8 @@ public final class AgentUserData {
                 + "DEADLINE=$((SECONDS + 900))\n"
                 + "DELAY=1\n"
                 + "while :; do\n"
-                + "  STATUS=$(curl -s -o \"$SECRET_FILE\" -w '%{http_code}' -X POST --data-urlencode "
+                + "  STATUS=$(curl -s --connect-timeout 10 --max-time 30 -o \"$SECRET_FILE\" -w '%{http_code}'"
+                + " -X POST --data-urlencode "
                 + quote("cloud=" + cloudName)
                 + " --data-urlencode \"document=$DOCUMENT\" --data-urlencode \"pkcs7=$PKCS7\""
                 + " --data-urlencode \"rsa2048=$RSA2048\" --data-urlencode \"uptimeAtStart=$UPTIME_AT_START\""
@@ -59,18 +60,22 @@ public final class AgentUserData {
                 + " \"${JENKINS_URL}" + SECRET_PATH + "\" || echo 000)\n"
                 + "  case \"$STATUS\" in\n"
                 + "    200) break ;;\n"
-                + "    403) echo \"The controller refused the agent secret of $INSTANCE_ID\" >&2; rm -f \"$SECRET_FILE\";"
-                + " exit 1 ;;\n"
+                + "    403) echo \"The controller refused the agent secret of $INSTANCE_ID\" >&2;"
+                + " rm -f \"$SECRET_FILE\"; kill \"$JAR_PID\" 2>/dev/null || true; exit 1 ;;\n"
                 + "  esac\n"
                 + "  rm -f \"$SECRET_FILE\"\n"
                 + "  if [ \"$SECONDS\" -ge \"$DEADLINE\" ]; then\n"
-                + "    echo \"No agent secret for $INSTANCE_ID after 15 minutes (last answer: HTTP $STATUS)\" >&2; exit 1\n"
+                + "    echo \"No agent secret for $INSTANCE_ID after 15 minutes (last answer: HTTP $STATUS)\" >&2;"
+                + " kill \"$JAR_PID\" 2>/dev/null || true; exit 1\n"
                 + "  fi\n"
                 + "  sleep $((DELAY + RANDOM % DELAY))\n"
                 + "  DELAY=$((DELAY < 8 ? DELAY * 2 : 10))\n"
                 + "done\n"
-                + "test -s \"$SECRET_FILE\" || { echo \"The controller sent $INSTANCE_ID an empty secret\" >&2; exit 1; }\n"
-                + "wait \"$JAR_PID\"\n"
+                + "test -s \"$SECRET_FILE\" || { echo \"The controller sent $INSTANCE_ID an empty secret\" >&2;"
+                + " exit 1; }\n"
+                // The secret is spent now: a failed background download gets one more full try before giving up.
+                + "wait \"$JAR_PID\" || curl -sf --retry 10 --retry-connrefused -o agent.jar"
+                + " \"${JENKINS_URL}jnlpJars/agent.jar\"\n"
                 + "exec java " + (jvmOptions == null ? "" : jvmOptions.strip() + " ")
                 + "-jar agent.jar -url \"$JENKINS_URL\" -name \"$INSTANCE_ID\" -secret \"@$SECRET_FILE\" -webSocket"
                 + " -workDir \"$AGENT_DIR\"\n";

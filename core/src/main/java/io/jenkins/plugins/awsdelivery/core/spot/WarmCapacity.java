@@ -52,6 +52,10 @@ final class WarmCapacity {
     private WarmLedger ledger = new WarmLedger();
     private final WarmCapacityPlanner sizing = new WarmCapacityPlanner();
     private final Map<String, Mark> marks = new LinkedHashMap<>();
+    /**
+     * What each warm agent has been charged since it was marked, USD and seconds: the most its boot can give back.
+     */
+    private final Map<String, double[]> charged = new HashMap<>();
     private double warmAgentSeconds;
     private double warmUsd;
     private double baseUsd;
@@ -106,6 +110,9 @@ final class WarmCapacity {
             if (marks.containsKey(a.instanceId())) {
                 warm += cost;
                 warmAgentSeconds += seconds;
+                double[] c = charged.computeIfAbsent(a.instanceId(), id -> new double[2]);
+                c[0] += cost;
+                c[1] += seconds;
             } else {
                 base += cost;
             }
@@ -140,6 +147,7 @@ final class WarmCapacity {
                 continue;
             }
             marks.remove(a.instanceId());
+            double[] chargedSoFar = charged.remove(a.instanceId());
             buildsOnWarm += Math.max(1, a.busyExecutors());
             int free = baseFree.getOrDefault(a.templateName(), 0);
             if (queuedForTemplate.applyAsInt(a.templateName()) == 0) {
@@ -155,12 +163,16 @@ final class WarmCapacity {
             double boot = m.why() == Why.LAUNCHED
                     ? a.connectedAt().map(c -> Duration.between(m.since(), c).toMillis() / 1000.0).orElse(0.0)
                     : Math.min(lead.toMillis(), Duration.between(m.since(), now).toMillis()) / 1000.0;
-            double usd = pricePerHour.applyAsDouble(a) * Math.max(0, boot) / 3600.0;
+            if (chargedSoFar == null || chargedSoFar[0] <= 0) {
+                continue;
+            }
+            // At most what this agent was charged (the price may have changed since).
+            double usd = Math.min(chargedSoFar[0], pricePerHour.applyAsDouble(a) * Math.max(0, boot) / 3600.0);
             double moved = usd > 0 ? ledger.reattribute(now, usd) : 0;
             if (moved > 0) {
                 warmUsd -= moved;
                 baseUsd += moved;
-                warmAgentSeconds -= boot * moved / usd;
+                warmAgentSeconds -= chargedSoFar[1] * moved / chargedSoFar[0];
             }
         }
     }
@@ -180,6 +192,7 @@ final class WarmCapacity {
         Set<String> live = new HashSet<>();
         agents.stream().filter(a -> a.state() != AgentState.TERMINATED).forEach(a -> live.add(a.instanceId()));
         marks.keySet().retainAll(live);
+        charged.keySet().retainAll(marks.keySet());
     }
 
     /**

@@ -41,7 +41,9 @@ class LinuxBootScriptRunTest {
     private HttpServer server;
     private final Deque<Integer> secretAnswers = new ConcurrentLinkedDeque<>();
     private final List<Map<String, String>> secretForms = Collections.synchronizedList(new ArrayList<>());
-    private volatile int jarStatus = 200;
+    /** The answers to agent.jar requests, in turn; 200 once they run out. */
+    private final Deque<Integer> jarAnswers = new ConcurrentLinkedDeque<>();
+    private final List<Long> jarRequests = Collections.synchronizedList(new ArrayList<>());
     private volatile long jarAnsweredAt;
     private volatile long firstSecretAskedAt;
 
@@ -55,13 +57,16 @@ class LinuxBootScriptRunTest {
         server.createContext("/imds/latest/meta-data/instance-id", x -> imds(x, INSTANCE));
         server.createContext("/imds/latest/dynamic/instance-identity/document", x -> imds(x,
                 "{\"instanceId\" : \"" + INSTANCE + "\", \"region\" : \"eu-west-1\"}"));
-        server.createContext("/imds/latest/dynamic/instance-identity/pkcs7", x -> imds(x, "MIAGCSqGSIb3DQEHAqCAMIACAQEx"));
+        server.createContext("/imds/latest/dynamic/instance-identity/pkcs7",
+                x -> imds(x, "MIAGCSqGSIb3DQEHAqCAMIACAQEx"));
         server.createContext("/imds/latest/dynamic/instance-identity/rsa2048", x -> answer(x, 404, "Not Found"));
         server.createContext("/jenkins/jnlpJars/agent.jar", x -> {
+            jarRequests.add(System.nanoTime());
             // A slow download: the script asks for its secret meanwhile.
             sleep(1500);
             jarAnsweredAt = System.nanoTime();
-            answer(x, jarStatus, "PK-agent-jar");
+            Integer status = jarAnswers.poll();
+            answer(x, status == null ? 200 : status, "PK-agent-jar");
         });
         server.createContext("/jenkins/aws-spot-agent/secret", x -> {
             if (firstSecretAskedAt == 0) {
@@ -115,7 +120,10 @@ class LinuxBootScriptRunTest {
         String script = AgentUserData.render(base + "jenkins/", "linux-spot", agentDir.toString(), "-Xmx1g",
                         "echo init-script-ran > \"" + dir.resolve("init") + "\"")
                 .replace("http://169.254.169.254/latest/", base + "imds/latest/")
-                .replace("SECRET_FILE=/root/.jenkins-agent-secret", "SECRET_FILE='" + secretFile + "'");
+                .replace("SECRET_FILE=/root/.jenkins-agent-secret", "SECRET_FILE='" + secretFile + "'")
+                // A freshly booted instance's uptime, not this machine's (which may be over the day BootReport
+                // takes).
+                .replace("/proc/uptime", "'" + Files.writeString(dir.resolve("uptime"), "23.87 40.12\n") + "'");
         Path scriptFile = Files.writeString(dir.resolve("user-data.sh"), script);
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Path javaArgs = dir.resolve("java-args");
@@ -143,7 +151,8 @@ class LinuxBootScriptRunTest {
             assertThat(form).containsEntry("cloud", "linux-spot").containsKeys("document", "pkcs7", "rsa2048");
             assertThat(form.get("document")).contains(INSTANCE);
             // The uptimes the controller splits the launch latency with, in the form BootReport reads.
-            assertThat(BootReport.parse(form.get("uptimeAtStart"), form.get("uptimeAtRequest"))).isPresent();
+            assertThat(BootReport.parse(form.get("uptimeAtStart"), form.get("uptimeAtRequest")))
+                    .contains(new BootReport(23.87, 23.87));
         });
         // agent.jar was downloading while the secret was asked for, not after it.
         assertThat(firstSecretAskedAt).isPositive().isLessThan(jarAnsweredAt);
@@ -174,13 +183,25 @@ class LinuxBootScriptRunTest {
     }
 
     @Test
-    void aFailedAgentJarDownloadStopsTheBootEvenWithTheSecret() throws Exception {
-        jarStatus = 404;
+    void aFailedAgentJarDownloadIsTriedOnceMoreAfterTheSecretThenStopsTheBoot() throws Exception {
+        // The controller answers 404 while it restarts: the secret is spent by then, so the script tries again.
+        jarAnswers.add(404);
 
-        Run run = boot();
+        Run recovered = boot();
 
-        assertThat(run.exit()).isNotZero();
-        assertThat(secretForms).hasSize(1);
-        assertThat(run.javaArgs()).doesNotExist();
+        assertThat(recovered.exit()).as(recovered.stderr()).isZero();
+        assertThat(jarRequests).hasSize(2);
+        assertThat(Files.readString(recovered.agentDir().resolve("agent.jar"))).isEqualTo("PK-agent-jar");
+        assertThat(recovered.javaArgs()).exists();
+
+        Files.delete(recovered.javaArgs());
+        jarRequests.clear();
+        jarAnswers.add(404);
+        jarAnswers.add(404);
+        Run failed = boot();
+
+        assertThat(failed.exit()).isNotZero();
+        assertThat(jarRequests).hasSize(2);
+        assertThat(failed.javaArgs()).doesNotExist();
     }
 }

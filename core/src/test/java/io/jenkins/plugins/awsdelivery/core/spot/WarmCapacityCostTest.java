@@ -75,17 +75,34 @@ class WarmCapacityCostTest {
         for (Agent a : List.of(longKept, briefly)) {
             a.report(new AgentReport(a.instanceId(), true, 0), at(80));
         }
-        warm.kept(longKept, at(600));
-        warm.kept(briefly, at(870));
         List<Agent> both = List.of(longKept, briefly);
-        warm.charge(at(600), at(900), both, AT_PRICE);
+        warm.kept(longKept, at(600));
+        warm.charge(at(600), at(870), both, AT_PRICE);
+        warm.kept(briefly, at(870));
+        warm.charge(at(870), at(900), both, AT_PRICE);
         longKept.report(new AgentReport(longKept.instanceId(), true, 1), at(900));
         briefly.report(new AgentReport(briefly.instanceId(), true, 1), at(900));
         warm.afterReports(both, at(900), LEAD, AT_PRICE, t -> 1);
 
-        // Charged 300 s and 300 s (the charge is by agent, the mark only says which agents are warm): the first
-        // gives back the lead time, 90 s; the second at most the 30 s it was kept.
-        assertThat(warm.ledger().warmUsd(at(900))).isCloseTo(usd(600 - 90 - 30), within(1e-12));
+        // Charged 300 s and 30 s: the first gives back the lead time, 90 s; the second the 30 s it was charged.
+        assertThat(warm.ledger().warmUsd(at(900))).isCloseTo(usd(300 + 30 - 90 - 30), within(1e-12));
+    }
+
+    @Test
+    void anAgentGivesBackAtMostWhatItWasChargedWhenThePriceRoseSince() {
+        WarmCapacity warm = new WarmCapacity();
+        Agent cheap = agent("i-000000000000000a3");
+        Agent other = agent("i-000000000000000b4");
+        warm.launched(Map.of(AgentTemplate.DEFAULT_NAME, 2), List.of(cheap, other), T0);
+        warm.charge(T0, at(100), List.of(cheap, other), AT_PRICE);
+        cheap.report(new AgentReport(cheap.instanceId(), true, 0), at(100));
+        cheap.report(new AgentReport(cheap.instanceId(), true, 1), at(100));
+        // The Spot price tripled since: the 100 s boot at today's price would be three times what it was charged.
+        warm.afterReports(List.of(cheap, other), at(100), LEAD, a -> 3 * PRICE, t -> 1);
+
+        // Only its own 100 s go back; the other agent's charge stays whole.
+        assertThat(warm.ledger().warmUsd(at(100))).isCloseTo(usd(100), within(1e-12));
+        assertThat(warm.metrics(CONFIG, at(100)).warmAgentHours()).isCloseTo(100 / 3600.0, within(1e-9));
     }
 
     @Test
