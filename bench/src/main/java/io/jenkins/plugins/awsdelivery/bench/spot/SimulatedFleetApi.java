@@ -51,7 +51,7 @@ final class SimulatedFleetApi implements FleetApi {
         int executors = request.config().executorsPerAgent();
         for (int n = 0; n < request.onDemandUnits(); n++) {
             Pool p = request.pools().get(0);
-            SimInstance i = market.launch(p, Market.ON_DEMAND, clock.now(), executors, boot.seconds());
+            SimInstance i = market.launch(p, Market.ON_DEMAND, clock.now(), executors, boot.seconds(p.instanceType()));
             register(i, out);
         }
         java.util.Set<Pool> failed = new java.util.HashSet<>();
@@ -67,7 +67,7 @@ final class SimulatedFleetApi implements FleetApi {
             if (pick == null) {
                 break;
             }
-            register(market.launch(pick, Market.SPOT, clock.now(), executors, boot.seconds()), out);
+            register(market.launch(pick, Market.SPOT, clock.now(), executors, boot.seconds(pick.instanceType())), out);
         }
         return new FleetAnswer(out, errors);
     }

@@ -26,16 +26,52 @@ final class Simulation {
     /** Time after the week for the last builds to finish. */
     static final int DRAIN = 6 * 3600;
 
-    /** Instance boot time, to the agent process running: 40 s plus a log-normal part around 45 s. */
+    /**
+     * Instance boot time, to the agent process running: 40 s plus a log-normal part around 45 s, the same for every
+     * instance type unless {@code -Dspot.slowBoot=m5a.large=60,r5.large=60} adds seconds to some types (the
+     * question of issue 17: does the planner leave out pools that boot slower?). The extra seconds draw nothing from
+     * the random stream, so every other launch boots as it would without them.
+     */
     static final class Boot {
         private final Random random;
+        private final Map<String, Long> extraByType;
 
         Boot(long seed) {
-            this.random = new Random(seed);
+            this(seed, parseExtra(System.getProperty("spot.slowBoot", "")));
         }
 
-        long seconds() {
-            return 40 + (long) (45 * Math.exp(0.3 * random.nextGaussian()));
+        Boot(long seed, Map<String, Long> extraByType) {
+            this.random = new Random(seed);
+            this.extraByType = Map.copyOf(extraByType);
+        }
+
+        long seconds(String instanceType) {
+            return 40 + (long) (45 * Math.exp(0.3 * random.nextGaussian())) + extraByType.getOrDefault(instanceType,
+                    0L);
+        }
+
+        boolean uneven() {
+            return !extraByType.isEmpty();
+        }
+
+        static Map<String, Long> parseExtra(String spec) {
+            Map<String, Long> out = new java.util.TreeMap<>();
+            for (String part : spec.split(",")) {
+                if (part.isBlank()) {
+                    continue;
+                }
+                String[] kv = part.trim().split("=");
+                if (kv.length != 2) {
+                    throw new IllegalArgumentException("-Dspot.slowBoot: expected type=seconds, got '" + part + "'");
+                }
+                out.put(kv[0].trim(), Long.parseLong(kv[1].trim()));
+            }
+            return out;
+        }
+
+        @Override
+        public String toString() {
+            return extraByType.isEmpty() ? "every type boots alike" : "slower to boot: " + extraByType;
         }
     }
 

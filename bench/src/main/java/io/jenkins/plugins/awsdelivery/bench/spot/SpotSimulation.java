@@ -334,6 +334,10 @@ public final class SpotSimulation {
 
         System.out.println("Seed " + seed + ", " + weeks + " weeks; agents of " + EXECUTORS
                 + " executors, idle timeout " + IDLE_TIMEOUT.toMinutes() + " min; 6 instance types x 3 subnets = 18 pools.");
+        Simulation.Boot bootModel = new Simulation.Boot(0);
+        if (bootModel.uneven()) {
+            System.out.println("Boot: " + bootModel + " (-Dspot.slowBoot).");
+        }
         System.out.println();
         System.out.println("Queue waits are pooled over the " + weeks + " weeks; builds lost are the total; the other "
                 + "figures are means per week.");

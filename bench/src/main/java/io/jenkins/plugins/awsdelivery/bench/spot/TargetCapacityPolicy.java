@@ -250,7 +250,7 @@ final class TargetCapacityPolicy implements Simulation.Policy {
             if (pick == null) {
                 return;
             }
-            sim.instances.add(sim.market.launch(pick, Market.SPOT, now, executors, sim.boot.seconds()));
+            sim.instances.add(sim.market.launch(pick, Market.SPOT, now, executors, sim.boot.seconds(pick.instanceType())));
         }
     }
 
